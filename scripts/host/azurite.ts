@@ -1,0 +1,105 @@
+/**
+ * Starts the Table service of Azurite (the npm package) as a child process and waits for its
+ * "successfully started" line. Used by `npm start` (data under .azurite/) and by the test setup
+ * (in memory, on a free port).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export const AZURITE_ACCOUNT = 'devstoreaccount1';
+export const AZURITE_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export interface AzuriteOptions {
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  /** Folder for persisted data; omitted = in memory. */
+  readonly location?: string;
+  /** Where Azurite's own output goes besides the start line. */
+  readonly onOutput?: (line: string) => void;
+  readonly startTimeoutMs?: number;
+}
+
+export interface AzuriteHandle {
+  readonly port: number;
+  readonly connectionString: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export function azuriteConnectionString(port: number, host = '127.0.0.1'): string {
+  return (
+    `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
+    `TableEndpoint=http://${host}:${port}/${AZURITE_ACCOUNT};`
+  );
+}
+
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startAzurite(options: AzuriteOptions = {}): Promise<AzuriteHandle> {
+  const port = options.port && options.port > 0 ? options.port : await freePort();
+  const main = require.resolve('azurite/dist/src/table/main.js');
+  const args = [
+    main,
+    '--tableHost',
+    '127.0.0.1',
+    '--tablePort',
+    String(port),
+    '--skipApiVersionCheck',
+    '--disableTelemetry',
+    '--silent',
+  ];
+  if (options.location !== undefined) args.push('--location', options.location);
+  else args.push('--inMemoryPersistence');
+
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`Azurite did not start within ${options.startTimeoutMs ?? 20000} ms:\n${output}`));
+    }, options.startTimeoutMs ?? 20000);
+    const onData = (chunk: Buffer): void => {
+      const text = chunk.toString('utf8');
+      output += text;
+      for (const line of text.split('\n')) if (line.trim()) options.onOutput?.(line.trim());
+      if (/successfully started|successfully listening/i.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Azurite exited with code ${code} before it started:\n${output}`));
+    });
+  });
+
+  return {
+    port,
+    connectionString: azuriteConnectionString(port),
+    process: child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Settings, read once from the environment into a frozen, typed object.
+ * A missing or malformed setting fails at start with its name (ConfigError).
+ */
+import { parseMoney, type Money } from './loyalty/money';
+
+export type AuthLevel = 'anonymous' | 'function' | 'admin';
+
+export interface Config {
+  /** Connection string of the Table Storage account (or Azurite). */
+  readonly tablesConnectionString: string;
+  readonly loyaltyTableName: string;
+  readonly balancesTableName: string;
+  readonly startingBalance: Money;
+  /** The b2c-extensions-app's application id without hyphens, or undefined. */
+  readonly extensionsAppId: string | undefined;
+  readonly defaultLanguage: string;
+  readonly functionsAuthLevel: AuthLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    problem: string,
+  ) {
+    super(`Setting ${setting} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEVELOPMENT_STORAGE = 'UseDevelopmentStorage=true';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
+
+function tableName(env: Env, name: string, fallback: string): string {
+  const value = read(env, name) ?? fallback;
+  if (!TABLE_NAME.test(value)) {
+    throw new ConfigError(
+      name,
+      `is malformed: "${value}" is not a valid table name (3-63 letters or digits, starting with a letter)`,
+    );
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = read(env, name)?.toLowerCase() ?? fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `is malformed: "${value}" is not one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+/** Which connection string the app uses: TABLES_CONNECTION_STRING, then AzureWebJobsStorage. */
+export function tablesConnectionString(env: Env): string {
+  return (
+    read(env, 'TABLES_CONNECTION_STRING') ?? read(env, 'AzureWebJobsStorage') ?? DEVELOPMENT_STORAGE
+  );
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const startingBalanceText = read(env, 'STARTING_BALANCE') ?? '50.00';
+  const startingBalance = parseMoney(startingBalanceText);
+  if (!startingBalance.ok) {
+    throw new ConfigError(
+      'STARTING_BALANCE',
+      `is malformed: "${startingBalanceText}" ${startingBalance.reason}`,
+    );
+  }
+
+  let extensionsAppId = read(env, 'EXTENSIONS_APP_ID')?.replace(/-/g, '').toLowerCase();
+  if (extensionsAppId !== undefined && !/^[0-9a-f]{32}$/.test(extensionsAppId)) {
+    throw new ConfigError(
+      'EXTENSIONS_APP_ID',
+      'is malformed: expected the b2c-extensions-app application (client) id, a GUID',
+    );
+  }
+  if (extensionsAppId === '') extensionsAppId = undefined;
+
+  const defaultLanguage = (read(env, 'DEFAULT_LANGUAGE') ?? 'en').toLowerCase();
+  if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/.test(defaultLanguage)) {
+    throw new ConfigError('DEFAULT_LANGUAGE', `is malformed: "${defaultLanguage}" is not a language tag`);
+  }
+
+  return Object.freeze({
+    tablesConnectionString: tablesConnectionString(env),
+    loyaltyTableName: tableName(env, 'LOYALTY_TABLE_NAME', 'LoyaltyMembers'),
+    balancesTableName: tableName(env, 'BALANCES_TABLE_NAME', 'Balances'),
+    startingBalance: startingBalance.value,
+    extensionsAppId,
+    defaultLanguage,
+    functionsAuthLevel: oneOf<AuthLevel>(
+      env,
+      'FUNCTIONS_AUTH_LEVEL',
+      ['function', 'anonymous', 'admin'],
+      'function',
+    ),
+  });
+}

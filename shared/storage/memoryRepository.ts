@@ -1,0 +1,68 @@
+/** In-memory adapter of the repository port, for unit tests. Passes the same contract suite. */
+import { normalizeEmail } from '../loyalty/email';
+import type { Money } from '../loyalty/money';
+import {
+  byLoyaltyId,
+  type BalanceLookup,
+  type LoyaltyMember,
+  type LoyaltyRepository,
+  type SaveOutcome,
+} from './repository';
+
+export class MemoryLoyaltyRepository implements LoyaltyRepository {
+  private readonly members = new Map<string, Map<string, LoyaltyMember>>();
+  private readonly balances = new Map<string, Money>();
+
+  async init(): Promise<void> {}
+
+  async findMember(email: string, loyaltyId: string): Promise<LoyaltyMember | undefined> {
+    return this.members.get(normalizeEmail(email))?.get(loyaltyId);
+  }
+
+  async listMembersByEmail(email: string): Promise<LoyaltyMember[]> {
+    const held = this.members.get(normalizeEmail(email));
+    if (held === undefined) return [];
+    return [...held.values()].sort(byLoyaltyId);
+  }
+
+  async saveMember(member: LoyaltyMember): Promise<SaveOutcome> {
+    const email = normalizeEmail(member.email);
+    const next: LoyaltyMember = { ...member, email };
+    let held = this.members.get(email);
+    if (held === undefined) {
+      held = new Map();
+      this.members.set(email, held);
+    }
+    const existing = held.get(member.loyaltyId);
+    if (
+      existing !== undefined &&
+      existing.promoCode === next.promoCode &&
+      existing.status === next.status
+    ) {
+      return 'unchanged';
+    }
+    held.set(member.loyaltyId, next);
+    return existing === undefined ? 'added' : 'updated';
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return this.members.size === 0;
+  }
+
+  async getBalance(objectId: string): Promise<Money | undefined> {
+    return this.balances.get(objectId);
+  }
+
+  async getOrCreateBalance(objectId: string, starting: Money): Promise<BalanceLookup> {
+    const existing = this.balances.get(objectId);
+    if (existing !== undefined) return { balance: existing, created: false };
+    this.balances.set(objectId, starting);
+    return { balance: starting, created: true };
+  }
+
+  async setBalance(objectId: string, balance: Money): Promise<void> {
+    this.balances.set(objectId, balance);
+  }
+
+  async ping(): Promise<void> {}
+}
