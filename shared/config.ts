@@ -2,6 +2,8 @@
  * Settings, read once from the environment into a frozen, typed object.
  * A missing or malformed setting fails at start with its name (ConfigError).
  */
+import { supportedLanguage } from './i18n/language';
+import { LANGUAGES, type Language } from './i18n/messages';
 import { parseMoney, type Money } from './loyalty/money';
 
 export type AuthLevel = 'anonymous' | 'function' | 'admin';
@@ -14,7 +16,7 @@ export interface Config {
   readonly startingBalance: Money;
   /** The b2c-extensions-app's application id without hyphens, or undefined. */
   readonly extensionsAppId: string | undefined;
-  readonly defaultLanguage: string;
+  readonly defaultLanguage: Language;
   readonly functionsAuthLevel: AuthLevel;
 }
 
@@ -86,9 +88,13 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (extensionsAppId === '') extensionsAppId = undefined;
 
-  const defaultLanguage = (read(env, 'DEFAULT_LANGUAGE') ?? 'en').toLowerCase();
-  if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/.test(defaultLanguage)) {
-    throw new ConfigError('DEFAULT_LANGUAGE', `is malformed: "${defaultLanguage}" is not a language tag`);
+  const defaultLanguageText = read(env, 'DEFAULT_LANGUAGE') ?? 'en';
+  const defaultLanguage = supportedLanguage(defaultLanguageText);
+  if (defaultLanguage === undefined) {
+    throw new ConfigError(
+      'DEFAULT_LANGUAGE',
+      `is malformed: "${defaultLanguageText}" is not one of ${LANGUAGES.join(', ')}`,
+    );
   }
 
   return Object.freeze({

@@ -1,0 +1,101 @@
+/**
+ * ValidateProfile: sign-up. Is this loyalty ID registered to this email? → promo code, or a
+ * message the user can act on.
+ * - custom policy (validation technical profile REST-ValidateProfile): email, loyaltyId, lang
+ *   in; promoCode out, or HTTP 409 with userMessage;
+ * - user flow: PostAttributeCollection validates (Continue with the promo code, ValidationError,
+ *   ShowBlockPage when suspended); PostFederationSignup pre-fills the loyalty ID of an active
+ *   membership (ShowBlockPage when suspended).
+ */
+import { app, type HttpHandler } from '@azure/functions';
+import { missingClaim } from '../shared/contract/errors';
+import { httpFunction, describeError, type Call, type Deps } from '../shared/http/pipeline';
+import { emailDomain } from '../shared/loyalty/email';
+import { checkLoyaltyId, membershipOf } from '../shared/loyalty/rules';
+import { getRuntime } from '../shared/runtime';
+import { StorageUnavailableError } from '../shared/storage/repository';
+import type { HttpResponseInit } from '@azure/functions';
+
+function unavailable(call: Call, error: StorageUnavailableError): HttpResponseInit {
+  call.warn(`storage unavailable, answering a retry message: ${describeError(error)}`);
+  call.track('unavailable');
+  if (call.step === 'PostFederationSignup') return call.answer({ kind: 'continue', claims: {} });
+  return call.answer({ kind: 'invalid', code: 'Unavailable', userMessage: call.message('unavailable') });
+}
+
+async function prefill(call: Call, deps: Deps, email: string | undefined): Promise<HttpResponseInit> {
+  if (email === undefined) {
+    call.track('noEmail');
+    return call.answer({ kind: 'continue', claims: {} });
+  }
+  const verdict = await membershipOf(deps.repository, email);
+  call.track(verdict.outcome, { emailDomain: emailDomain(email) });
+  switch (verdict.outcome) {
+    case 'member':
+      return call.answer({ kind: 'continue', claims: { loyaltyId: verdict.loyaltyId } });
+    case 'suspended':
+      return call.answer({
+        kind: 'block',
+        code: 'Suspended',
+        userMessage: call.message('suspendedSignUp'),
+      });
+    case 'none':
+      return call.answer({ kind: 'continue', claims: {} });
+  }
+}
+
+async function validate(call: Call, deps: Deps): Promise<HttpResponseInit> {
+  const { email, loyaltyId } = call.input;
+  if (call.dialect === 'customPolicy' && email === undefined) return call.fail(missingClaim('email'));
+  if (loyaltyId === undefined) {
+    // The loyalty ID is optional at sign-up.
+    call.track('noLoyaltyId');
+    return call.answer({ kind: 'continue', claims: {} });
+  }
+  if (email === undefined) return call.fail(missingClaim('email'));
+
+  const verdict = await checkLoyaltyId(deps.repository, email, loyaltyId);
+  call.track(verdict.outcome, { emailDomain: emailDomain(email) });
+  switch (verdict.outcome) {
+    case 'promo':
+      return call.answer({ kind: 'continue', claims: { promoCode: verdict.promoCode } });
+    case 'notAssociated':
+      return call.answer({
+        kind: 'invalid',
+        code: 'NotAssociated',
+        userMessage: call.message('notAssociated', { loyaltyId, email }),
+      });
+    case 'suspended':
+      return call.answer({
+        kind: 'block',
+        code: 'Suspended',
+        userMessage: call.message('suspended', { loyaltyId }),
+      });
+  }
+}
+
+export function makeValidateProfile(deps: Deps): HttpHandler {
+  return httpFunction(deps, async (call) => {
+    if (call.step === 'PreTokenIssuance') {
+      call.warn(
+        'called at PreTokenIssuance: connect EnrichToken to "Before sending the token" and ValidateProfile to "Before creating the user". Answered Continue.',
+      );
+      call.track('misconfigured');
+      return call.answer({ kind: 'continue', claims: {} });
+    }
+    try {
+      if (call.step === 'PostFederationSignup') return await prefill(call, deps, call.input.email);
+      return await validate(call, deps);
+    } catch (error) {
+      if (error instanceof StorageUnavailableError) return unavailable(call, error);
+      throw error;
+    }
+  });
+}
+
+const runtime = getRuntime();
+app.http('ValidateProfile', {
+  methods: ['GET', 'POST'],
+  authLevel: runtime.config.functionsAuthLevel,
+  handler: makeValidateProfile(runtime),
+});

@@ -1,0 +1,250 @@
+/**
+ * A small local stand-in for the Azure Functions host, serving the functions the app registers
+ * with `app.http` exactly as they are: it provides the `@azure/functions-core` module the
+ * library registers through (the real host injects it), loads the files `package.json` `main`
+ * names, runs `appStart` hooks, and turns each HTTP request into the library's own `HttpRequest`
+ * and `InvocationContext`.
+ */
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import Module from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { format } from 'node:util';
+
+export type LogLevel = 'trace' | 'debug' | 'information' | 'warning' | 'error' | 'critical' | 'none';
+
+export interface RegisteredFunction {
+  readonly name: string;
+  readonly route: string;
+  readonly methods: readonly string[];
+  readonly authLevel: string;
+  readonly handler: (...args: unknown[]) => unknown;
+}
+
+interface CoreBinding {
+  type?: string;
+  direction?: string;
+  route?: string;
+  methods?: string[];
+  authLevel?: string;
+}
+
+interface Registry {
+  functions: RegisteredFunction[];
+  appStart: ((context: unknown) => unknown)[];
+  appTerminate: ((context: unknown) => unknown)[];
+}
+
+const registry: Registry = { functions: [], appStart: [], appTerminate: [] };
+let installed = false;
+
+/** Makes `require('@azure/functions-core')` answer with this host's registry. */
+export function installCoreApi(log: (level: LogLevel, text: string) => void): void {
+  if (installed) return;
+  installed = true;
+  const coreApi = {
+    version: '4.0.0-local',
+    hostVersion: '4.0.0-local',
+    setProgrammingModel(): void {},
+    getProgrammingModel(): undefined {
+      return undefined;
+    },
+    registerFunction(
+      metadata: { name: string; bindings: Record<string, CoreBinding> },
+      handler: (...args: unknown[]) => unknown,
+    ): { dispose(): void } {
+      const trigger = Object.values(metadata.bindings).find(
+        (b) => b.type?.toLowerCase() === 'httptrigger',
+      );
+      if (trigger === undefined) {
+        log('warning', `Function "${metadata.name}" is not an HTTP function; the local host skips it.`);
+      } else {
+        registry.functions.push({
+          name: metadata.name,
+          route: trigger.route ?? metadata.name,
+          methods: (trigger.methods ?? ['GET', 'POST']).map((m) => m.toUpperCase()),
+          authLevel: trigger.authLevel ?? 'function',
+          handler,
+        });
+      }
+      return { dispose() {} };
+    },
+    registerHook(name: string, callback: (context: unknown) => unknown): { dispose(): void } {
+      if (name === 'appStart') registry.appStart.push(callback);
+      if (name === 'appTerminate') registry.appTerminate.push(callback);
+      return { dispose() {} };
+    },
+    log(level: LogLevel, _category: string, message: string): void {
+      log(level, message);
+    },
+  };
+  const moduleWithLoad = Module as unknown as {
+    _load: (request: string, parent: unknown, isMain: boolean) => unknown;
+  };
+  const originalLoad = moduleWithLoad._load;
+  moduleWithLoad._load = function load(request, parent, isMain) {
+    if (request === '@azure/functions-core') return coreApi;
+    return originalLoad.call(this, request, parent, isMain);
+  };
+}
+
+/** The files `main` names (a path, or a glob with `*` in the file name), as Core Tools reads it. */
+export function functionFiles(appRoot: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8')) as { main?: string };
+  const main = pkg.main ?? 'index.js';
+  if (!main.includes('*')) return [resolve(appRoot, main)];
+  const folder = resolve(appRoot, dirname(main));
+  const pattern = new RegExp(
+    `^${main
+      .slice(main.lastIndexOf('/') + 1)
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')}$`,
+  );
+  return readdirSync(folder)
+    .filter((file) => pattern.test(file))
+    .sort()
+    .map((file) => join(folder, file));
+}
+
+/** Loads the app's function files and runs its appStart hooks; returns what it registered. */
+export async function loadApp(appRoot: string): Promise<RegisteredFunction[]> {
+  for (const file of functionFiles(appRoot)) require(file);
+  for (const hook of registry.appStart) {
+    await hook({ hookData: {}, appHookData: {}, functionAppDirectory: appRoot });
+  }
+  return [...registry.functions];
+}
+
+export async function terminateApp(appRoot: string): Promise<void> {
+  for (const hook of registry.appTerminate) {
+    await hook({ hookData: {}, appHookData: {}, functionAppDirectory: appRoot });
+  }
+}
+
+export interface HostOptions {
+  readonly functions: readonly RegisteredFunction[];
+  readonly routePrefix: string;
+  readonly log: (level: LogLevel, text: string) => void;
+  /** Bodies larger than this are refused by the host itself (413), as the real front end does. */
+  readonly maxBodyBytes?: number;
+}
+
+function hostError(response: ServerResponse, status: number, message: string): void {
+  const body = JSON.stringify({ version: '1.0.0', status, userMessage: message, code: 'Host' });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
+  response.end(body);
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'tooLarge'> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    request.on('end', () => resolveBody(tooLarge ? 'tooLarge' : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function headersOf(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+/** An HTTP server that routes `/<prefix>/<route>` to the registered handlers. */
+export function createHost(options: HostOptions): Server {
+  // Loaded here, after installCoreApi, so the library sees this host's core API.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const functionsLib = require('@azure/functions') as typeof import('@azure/functions');
+  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const prefix = options.routePrefix.replace(/^\/+|\/+$/g, '');
+  const routes = new Map(
+    options.functions.map((f) => [`/${prefix ? `${prefix}/` : ''}${f.route}`.toLowerCase(), f]),
+  );
+
+  return createServer(async (request, response) => {
+    const started = process.hrtime.bigint();
+    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
+    const method = (request.method ?? 'GET').toUpperCase();
+    const fn = routes.get(url.pathname.replace(/\/+$/, '').toLowerCase());
+    const done = (status: number): void => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      options.log('information', `${method} ${url.pathname} ${status} ${ms.toFixed(1)}ms`);
+    };
+    try {
+      if (fn === undefined) {
+        hostError(response, 404, 'Not found.');
+        return done(404);
+      }
+      if (!fn.methods.includes(method)) {
+        response.setHeader('allow', fn.methods.join(', '));
+        hostError(response, 405, `Method ${method} is not allowed.`);
+        return done(405);
+      }
+      const body = await readBody(request, maxBody);
+      if (body === 'tooLarge') {
+        hostError(response, 413, 'The request body is too large.');
+        return done(413);
+      }
+      const httpRequest = new functionsLib.HttpRequest({
+        method,
+        url: url.toString(),
+        headers: headersOf(request),
+        query: Object.fromEntries(url.searchParams),
+        params: {},
+        body: body.length > 0 ? { bytes: body } : undefined,
+      });
+      const invocationId = randomUUID();
+      const context = new functionsLib.InvocationContext({
+        invocationId,
+        functionName: fn.name,
+        logHandler: (level, ...args) =>
+          options.log(level as LogLevel, `[${fn.name}] ${format(...args)}`),
+      });
+      const result = await fn.handler(httpRequest, context);
+      const httpResponse =
+        result instanceof functionsLib.HttpResponse
+          ? result
+          : new functionsLib.HttpResponse((result ?? {}) as import('@azure/functions').HttpResponseInit);
+      const payload = Buffer.from(await httpResponse.arrayBuffer());
+      const headers: Record<string, string> = {};
+      httpResponse.headers.forEach((value, name) => (headers[name] = value));
+      headers['content-length'] = String(payload.length);
+      response.writeHead(httpResponse.status, headers);
+      response.end(method === 'HEAD' ? undefined : payload);
+      done(httpResponse.status);
+    } catch (error) {
+      options.log(
+        'error',
+        `[${fn?.name ?? 'host'}] unhandled: ${error instanceof Error ? `${error.name}: ${error.message}` : typeof error}`,
+      );
+      if (!response.headersSent) hostError(response, 500, 'Internal error.');
+      else response.destroy();
+      done(500);
+    }
+  });
+}
+
+/** Reads `extensions.http.routePrefix` from host.json (default "api", as the real host). */
+export function routePrefix(appRoot: string): string {
+  try {
+    const host = JSON.parse(readFileSync(join(appRoot, 'host.json'), 'utf8')) as {
+      extensions?: { http?: { routePrefix?: string } };
+    };
+    return host.extensions?.http?.routePrefix ?? 'api';
+  } catch {
+    return 'api';
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * `npm start`: serves the functions on http://localhost:7071/api/… with no Azure account and no
+ * Core Tools. Reads `Values` from local.settings.json when present (as Core Tools does; the
+ * environment wins), starts an embedded Azurite (data under .azurite/) when storage is
+ * development storage and nothing listens on its port, seeds demo members into an empty store,
+ * and stops everything on Ctrl-C.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig, tablesConnectionString } from '../shared/config';
+import { isDevelopmentStorage } from '../shared/storage/connection';
+import { TableLoyaltyRepository } from '../shared/storage/tableRepository';
+import { startAzurite, type AzuriteHandle } from './host/azurite';
+import { seedDemoData } from './demoData';
+import {
+  createHost,
+  installCoreApi,
+  loadApp,
+  routePrefix,
+  terminateApp,
+  type LogLevel,
+} from './host/functionsHost';
+
+const APP_ROOT = resolve(__dirname, '..', '..');
+const DEVELOPMENT_STORAGE_PORT = 10002;
+
+function log(level: LogLevel, text: string): void {
+  const line = `[${new Date().toISOString()}] ${text}`;
+  if (level === 'error' || level === 'critical') console.error(line);
+  else if (level === 'warning') console.warn(line);
+  else if (level !== 'trace' && level !== 'debug') console.log(line);
+}
+
+/** local.settings.json `Values` into the environment; variables already set win. */
+export function applyLocalSettings(appRoot: string, env: NodeJS.ProcessEnv): string | undefined {
+  const file = join(appRoot, 'local.settings.json');
+  if (!existsSync(file)) return undefined;
+  let settings: { Values?: Record<string, unknown> };
+  try {
+    settings = JSON.parse(readFileSync(file, 'utf8')) as typeof settings;
+  } catch (error) {
+    throw new Error(`local.settings.json is not valid JSON: ${(error as Error).message}`);
+  }
+  for (const [name, value] of Object.entries(settings.Values ?? {})) {
+    if (env[name] === undefined && value !== null && value !== undefined) env[name] = String(value);
+  }
+  return file;
+}
+
+function isListening(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolvePort) => {
+    const socket = createConnection({ port, host });
+    socket.setTimeout(500);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolvePort(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolvePort(false);
+    });
+    socket.once('error', () => resolvePort(false));
+  });
+}
+
+function httpPort(env: NodeJS.ProcessEnv): number {
+  const text = env.PORT?.trim() || '7071';
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError('PORT', `is malformed: "${text}" is not a port number (0-65535)`);
+  }
+  return port;
+}
+
+async function main(): Promise<void> {
+  const settingsFile = applyLocalSettings(APP_ROOT, process.env);
+  if (settingsFile) log('information', `Read Values from ${settingsFile}`);
+  const port = httpPort(process.env);
+  const config = loadConfig(process.env);
+
+  let azurite: AzuriteHandle | undefined;
+  const stopAzurite = async (): Promise<void> => {
+    const running = azurite;
+    azurite = undefined;
+    if (running) {
+      await running.stop();
+      log('information', 'Azurite stopped.');
+    }
+  };
+
+  if (isDevelopmentStorage(tablesConnectionString(process.env))) {
+    if (await isListening(DEVELOPMENT_STORAGE_PORT)) {
+      log('information', `Using the storage emulator already listening on port ${DEVELOPMENT_STORAGE_PORT}.`);
+    } else {
+      const location = join(APP_ROOT, '.azurite');
+      mkdirSync(location, { recursive: true });
+      azurite = await startAzurite({ port: DEVELOPMENT_STORAGE_PORT, location });
+      log('information', `Started Azurite (Table service) on port ${azurite.port}, data in .azurite/`);
+    }
+  }
+
+  try {
+    if (process.env.SEED_DEMO_DATA?.trim().toLowerCase() !== 'false') {
+      const repository = new TableLoyaltyRepository({
+        connectionString: config.tablesConnectionString,
+        loyaltyTableName: config.loyaltyTableName,
+        balancesTableName: config.balancesTableName,
+        timeoutMs: 5000,
+      });
+      const seeded = await seedDemoData(repository);
+      if (seeded) log('information', 'The store was empty: seeded the demo members (see README).');
+    }
+
+    installCoreApi(log);
+    const functions = await loadApp(APP_ROOT);
+    const prefix = routePrefix(APP_ROOT);
+    const server = createHost({ functions, routePrefix: prefix, log });
+
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(port, () => {
+        server.off('error', reject);
+        resolveListen();
+      });
+    });
+    const address = server.address();
+    const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+    log('information', 'Functions:');
+    for (const fn of functions) {
+      log('information', `  ${fn.name}: [${fn.methods.join(',')}] http://localhost:${actualPort}/${prefix}/${fn.route}`);
+    }
+    log('information', `Host started. Listening on http://localhost:${actualPort} (Ctrl-C to stop)`);
+
+    let stopping = false;
+    const shutdown = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      log('information', `${signal}: stopping; letting requests in flight finish...`);
+      const force = setTimeout(() => server.closeAllConnections(), 5000);
+      server.close(() => {
+        clearTimeout(force);
+        void terminateApp(APP_ROOT)
+          .catch(() => undefined)
+          .then(stopAzurite)
+          .then(() => process.exit(0));
+      });
+      server.closeIdleConnections();
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  } catch (error) {
+    await stopAzurite();
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  const err = error as NodeJS.ErrnoException;
+  if (err.code === 'EADDRINUSE') {
+    console.error(
+      `Port ${process.env.PORT?.trim() || '7071'} is already in use: stop what is listening there, or set PORT to another port (PORT=7072 npm start).`,
+    );
+  } else if (error instanceof ConfigError) {
+    console.error(`Cannot start: ${error.message}`);
+  } else {
+    console.error(`Cannot start: ${err?.message ?? String(error)}`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,234 @@
+/**
+ * Reading the claims B2C sends, in every way it sends them:
+ * - custom policies: SendClaimsIn Body (POST JSON), Form (POST urlencoded), QueryString (GET),
+ *   Header (GET, one header per claim);
+ * - user flows (API connectors): POST JSON with `step`, `ui_locales`, `client_id`, attributes.
+ * Any claim may be missing (B2C leaves out claims with no value). A number where a string is
+ * expected counts as its text.
+ */
+import type { HttpRequest } from '@azure/functions';
+import Ajv, { type JSONSchemaType } from 'ajv';
+import { ApiError, badRequest, payloadTooLarge, unsupportedMediaType } from './errors';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_CLAIM_LENGTH = 256;
+
+export type Dialect = 'customPolicy' | 'userFlow';
+
+export type UserFlowStep = 'PostFederationSignup' | 'PostAttributeCollection' | 'PreTokenIssuance';
+
+/** The claims the functions read, under their canonical names. */
+export interface ClaimsInput {
+  email?: string;
+  loyaltyId?: string;
+  objectId?: string;
+  lang?: string;
+  ui_locales?: string;
+  client_id?: string;
+  correlationId?: string;
+  step?: string;
+}
+
+type ClaimName = keyof ClaimsInput;
+
+/** Canonical name → accepted spellings, best first (matched case-insensitively). */
+const SPELLINGS: Readonly<Record<ClaimName, readonly string[]>> = {
+  email: ['email'],
+  loyaltyId: ['loyaltyId'],
+  objectId: ['objectId'],
+  lang: ['lang', 'language'],
+  ui_locales: ['ui_locales'],
+  client_id: ['client_id', 'clientId'],
+  correlationId: ['correlationId'],
+  step: ['step'],
+};
+
+const CANONICAL = new Map<string, { name: ClaimName; rank: number }>();
+for (const [name, spellings] of Object.entries(SPELLINGS) as [ClaimName, readonly string[]][]) {
+  spellings.forEach((spelling, rank) => CANONICAL.set(spelling.toLowerCase(), { name, rank }));
+}
+
+/** Custom attributes arrive as extension_<appIdWithoutHyphens>_Name (the app id is optional). */
+const EXTENSION_PREFIX = /^extension_(?:[0-9a-f]{32}_)?/i;
+
+const claim = { type: 'string', maxLength: MAX_CLAIM_LENGTH, nullable: true } as const;
+const claimsInputSchema: JSONSchemaType<ClaimsInput> = {
+  type: 'object',
+  properties: {
+    email: claim,
+    loyaltyId: claim,
+    objectId: claim,
+    lang: claim,
+    ui_locales: claim,
+    client_id: claim,
+    correlationId: claim,
+    step: claim,
+  },
+  required: [],
+  additionalProperties: false,
+};
+
+// coerceTypes: a number (or boolean) where a string is expected counts as its text; null as "".
+const validateClaimsInput = new Ajv({ coerceTypes: true, allErrors: false, strict: true }).compile(
+  claimsInputSchema,
+);
+
+/** Raw claims as they arrived, keyed by the caller's names. Null prototype: no `__proto__` tricks. */
+export type RawClaims = Map<string, unknown>;
+
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
+
+const fail = (error: ApiError): { ok: false; error: ApiError } => ({ ok: false, error });
+
+/** Picks the claims the functions read out of whatever arrived, validated and coerced to text. */
+export function canonicalClaims(raw: RawClaims): Parsed<ClaimsInput> {
+  const picked: Record<string, unknown> = {};
+  const ranks = new Map<ClaimName, number>();
+  for (const [key, value] of raw) {
+    const prefixed = EXTENSION_PREFIX.test(key);
+    const found = CANONICAL.get(key.replace(EXTENSION_PREFIX, '').toLowerCase());
+    if (found === undefined) continue;
+    const rank = found.rank + (prefixed ? 10 : 0);
+    const best = ranks.get(found.name);
+    if (best !== undefined && best <= rank) continue;
+    ranks.set(found.name, rank);
+    picked[found.name] = value;
+  }
+  if (!validateClaimsInput(picked)) {
+    const error = validateClaimsInput.errors?.[0];
+    const name = error?.instancePath.replace(/^\//, '') || 'claims';
+    const problem =
+      error?.keyword === 'maxLength'
+        ? `is longer than ${MAX_CLAIM_LENGTH} characters`
+        : 'must be a string (or a number)';
+    return fail(badRequest('InvalidClaim', `The claim '${name}' ${problem}.`));
+  }
+  const input: ClaimsInput = {};
+  for (const name of Object.keys(picked) as ClaimName[]) {
+    const value = picked[name];
+    if (typeof value === 'string' && value.trim() !== '') input[name] = value;
+  }
+  return { ok: true, value: input };
+}
+
+const STEPS: Readonly<Record<string, UserFlowStep>> = {
+  postfederationsignup: 'PostFederationSignup',
+  postattributecollection: 'PostAttributeCollection',
+  pretokenissuance: 'PreTokenIssuance',
+  pretokenapplicationclaims: 'PreTokenIssuance',
+};
+
+/** A request with a `step` claim is a user-flow API connector; anything else a custom policy. */
+export function dialectOf(raw: RawClaims): Dialect {
+  for (const key of raw.keys()) if (key.toLowerCase() === 'step') return 'userFlow';
+  return 'customPolicy';
+}
+
+/** `PreTokenIssuance` and its other documented spelling `PreTokenApplicationClaims` are one step. */
+export function parseStep(step: string | undefined): Parsed<UserFlowStep> {
+  const known = step === undefined ? undefined : STEPS[step.trim().toLowerCase()];
+  if (known === undefined) {
+    return fail(
+      badRequest(
+        'UnknownStep',
+        'The step must be PostFederationSignup, PostAttributeCollection or PreTokenIssuance (PreTokenApplicationClaims).',
+      ),
+    );
+  }
+  return { ok: true, value: known };
+}
+
+function mediaType(request: HttpRequest): { type: string; charset: string | undefined } {
+  const header = request.headers.get('content-type') ?? '';
+  const [type = '', ...params] = header.split(';');
+  const charset = params
+    .map((p) => /^\s*charset\s*=\s*"?([^";\s]+)"?\s*$/i.exec(p)?.[1])
+    .find((c) => c !== undefined);
+  return { type: type.trim().toLowerCase(), charset: charset?.toLowerCase() };
+}
+
+function fromPairs(pairs: URLSearchParams, skip: ReadonlySet<string>): Parsed<RawClaims> {
+  const claims: RawClaims = new Map();
+  for (const [key, value] of pairs) {
+    if (skip.has(key)) continue;
+    if (claims.has(key)) {
+      return fail(badRequest('InvalidClaim', `The claim '${key.slice(0, 64)}' is given more than once.`));
+    }
+    claims.set(key, value);
+  }
+  return { ok: true, value: claims };
+}
+
+/** SendClaimsIn Header: one request header per claim, named by its PartnerClaimType. */
+function fromHeaders(request: HttpRequest): RawClaims {
+  const claims: RawClaims = new Map();
+  for (const spelling of CANONICAL.keys()) {
+    const value = request.headers.get(spelling);
+    if (value !== null) claims.set(spelling, value);
+  }
+  return claims;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** The raw claims of a request, or the 4xx that explains why they cannot be read. */
+export async function readClaims(request: HttpRequest): Promise<Parsed<RawClaims>> {
+  const url = new URL(request.url);
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    // `code` is the Functions key, never a claim.
+    const query = fromPairs(url.searchParams, new Set(['code']));
+    if (!query.ok || query.value.size > 0) return query;
+    return { ok: true, value: fromHeaders(request) };
+  }
+
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) return fail(payloadTooLarge(MAX_BODY_BYTES));
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.byteLength > MAX_BODY_BYTES) return fail(payloadTooLarge(MAX_BODY_BYTES));
+  if (bytes.byteLength === 0) {
+    return fail(badRequest('MalformedBody', 'The request body is empty: send the claims as JSON.'));
+  }
+
+  const { type, charset } = mediaType(request);
+  const isJson = type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type);
+  const isForm = type === 'application/x-www-form-urlencoded';
+  if (!isJson && !isForm) {
+    return fail(
+      unsupportedMediaType(
+        `Content-Type '${type.slice(0, 100) || '(none)'}' is not supported: use application/json or application/x-www-form-urlencoded.`,
+      ),
+    );
+  }
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    return fail(unsupportedMediaType(`Charset '${charset.slice(0, 40)}' is not supported: use utf-8.`));
+  }
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    return fail(badRequest('MalformedBody', 'The request body is not valid UTF-8.'));
+  }
+
+  if (isForm) {
+    if (/^\s*\{/.test(text)) {
+      return fail(
+        unsupportedMediaType(
+          'The body looks like JSON but Content-Type is application/x-www-form-urlencoded: send Content-Type: application/json.',
+        ),
+      );
+    }
+    return fromPairs(new URLSearchParams(text), new Set());
+  }
+
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return fail(badRequest('MalformedBody', 'The request body is not valid JSON.'));
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return fail(badRequest('MalformedBody', 'The request body must be a JSON object of claims.'));
+  }
+  // JSON.parse makes `__proto__` an own property; a Map keeps it a plain key.
+  return { ok: true, value: new Map(Object.entries(body)) };
+}

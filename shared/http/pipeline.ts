@@ -1,0 +1,169 @@
+/**
+ * What every HTTP function does around its own rule: read the claims, tell the dialect and the
+ * step, choose the language, and map any error to a contract-shaped answer. A function body only
+ * decides.
+ */
+import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { Config } from '../config';
+import { answer, errorAnswer, type Decision } from '../contract/answers';
+import { ApiError, internalError } from '../contract/errors';
+import {
+  canonicalClaims,
+  dialectOf,
+  parseStep,
+  readClaims,
+  type ClaimsInput,
+  type Dialect,
+  type UserFlowStep,
+} from '../contract/requests';
+import { chooseLanguage } from '../i18n/language';
+import { message, type Language, type MessageKey } from '../i18n/messages';
+import type { LoyaltyRepository } from '../storage/repository';
+import type { Telemetry, TelemetryProperties } from '../telemetry/telemetry';
+
+/** What a function is built from (injected: tests pass in-memory or Azurite-backed parts). */
+export interface Deps {
+  readonly config: Config;
+  readonly repository: LoyaltyRepository;
+  readonly telemetry: Telemetry;
+}
+
+export interface Call {
+  readonly functionName: string;
+  readonly input: ClaimsInput;
+  readonly dialect: Dialect;
+  /** Set for user-flow calls. */
+  readonly step: UserFlowStep | undefined;
+  readonly language: Language;
+  readonly requestId: string;
+  readonly context: InvocationContext;
+  message(key: MessageKey, values?: Readonly<Record<string, string>>): string;
+  answer(decision: Decision): HttpResponseInit;
+  fail(error: ApiError): HttpResponseInit;
+  /** A warning in the log, tagged with the invocation id. */
+  warn(text: string): void;
+  /** One custom event per decision, with the call's dimensions. */
+  track(outcome: string, extra?: TelemetryProperties): void;
+}
+
+export type CallParse =
+  | { readonly ok: true; readonly value: Call }
+  | { readonly ok: false; readonly response: HttpResponseInit };
+
+function tag(context: InvocationContext, text: string): string {
+  return `${context.functionName} [${context.invocationId}] ${text}`;
+}
+
+/** A log-safe description of an error: its kind, never claim values or connection strings. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const status = (error as { statusCode?: unknown }).statusCode;
+    return `${error.name}${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${error.message}`;
+  }
+  return typeof error;
+}
+
+export async function parseCall(
+  request: HttpRequest,
+  context: InvocationContext,
+  deps: Deps,
+): Promise<CallParse> {
+  const requestId = context.invocationId;
+  const acceptLanguage = request.headers.get('accept-language');
+  const reject = (error: ApiError, dialect: Dialect, language?: Language): HttpResponseInit => {
+    const lang = language ?? chooseLanguage({ acceptLanguage }, deps.config.defaultLanguage).language;
+    context.warn(tag(context, `rejected (${error.status} ${error.code}): ${error.developerMessage}`));
+    return errorAnswer(error, message(lang, error.userMessageKey), dialect, requestId);
+  };
+  const failWith = (error: ApiError, dialect: Dialect, language?: Language): CallParse => ({
+    ok: false,
+    response: reject(error, dialect, language),
+  });
+
+  const raw = await readClaims(request);
+  if (!raw.ok) return failWith(raw.error, 'customPolicy');
+  const dialect = dialectOf(raw.value);
+  const claims = canonicalClaims(raw.value);
+  if (!claims.ok) return failWith(claims.error, dialect);
+  const input = claims.value;
+
+  const choice = chooseLanguage(
+    { lang: input.lang, uiLocales: input.ui_locales, acceptLanguage },
+    deps.config.defaultLanguage,
+  );
+  if (choice.unresolvedResolver !== undefined) {
+    context.warn(
+      tag(
+        context,
+        `the lang claim arrived as the literal text ${choice.unresolvedResolver}: the technical profile lacks ` +
+          `<Item Key="IncludeClaimResolvingInClaimsHandling">true</Item>. Answering in '${choice.language}'.`,
+      ),
+    );
+  }
+
+  let step: UserFlowStep | undefined;
+  if (dialect === 'userFlow') {
+    const parsed = parseStep(input.step);
+    if (!parsed.ok) return failWith(parsed.error, dialect, choice.language);
+    step = parsed.value;
+  }
+
+  const call: Call = {
+    functionName: context.functionName,
+    input,
+    dialect,
+    step,
+    language: choice.language,
+    requestId,
+    context,
+    message: (key, values) => message(choice.language, key, values),
+    answer: (decision) =>
+      answer(decision, {
+        dialect,
+        step,
+        requestId,
+        extensionsAppId: deps.config.extensionsAppId,
+        warn: (text) => context.warn(tag(context, text)),
+      }),
+    fail: (error) => reject(error, dialect, choice.language),
+    warn: (text) => context.warn(tag(context, text)),
+    track: (outcome, extra = {}) =>
+      deps.telemetry.trackEvent(context.functionName, {
+        function: context.functionName,
+        dialect,
+        step,
+        outcome,
+        language: choice.language,
+        correlationId: input.correlationId,
+        clientId: input.client_id,
+        ...extra,
+      }),
+  };
+  return { ok: true, value: call };
+}
+
+/**
+ * An HTTP function: parse, then the function's own body. Anything thrown becomes a generic,
+ * contract-shaped 500 and a logged exception with the invocation id; never a stack trace.
+ */
+export function httpFunction(deps: Deps, body: (call: Call) => Promise<HttpResponseInit>): HttpHandler {
+  return async (request, context) => {
+    let dialect: Dialect = 'customPolicy';
+    let language = deps.config.defaultLanguage;
+    try {
+      const parsed = await parseCall(request, context, deps);
+      if (!parsed.ok) return parsed.response;
+      dialect = parsed.value.dialect;
+      language = parsed.value.language;
+      return await body(parsed.value);
+    } catch (error) {
+      context.error(tag(context, `failed: ${describeError(error)}`));
+      deps.telemetry.trackException(error, {
+        function: context.functionName,
+        invocationId: context.invocationId,
+      });
+      const failure = error instanceof ApiError ? error : internalError();
+      return errorAnswer(failure, message(language, failure.userMessageKey), dialect, context.invocationId);
+    }
+  };
+}

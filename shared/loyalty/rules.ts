@@ -1,0 +1,60 @@
+/**
+ * The business rules, as verdicts. No HTTP, no SDK types: functions turn verdicts into
+ * decisions, and the dialect adapters turn decisions into wire answers.
+ */
+import type { LoyaltyRepository } from '../storage/repository';
+import { formatMoney, type Money } from './money';
+
+/** Sign-up: is this loyalty ID registered to this email? */
+export type SignUpVerdict =
+  | { readonly outcome: 'promo'; readonly promoCode: string }
+  | { readonly outcome: 'notAssociated' }
+  | { readonly outcome: 'suspended' };
+
+export async function checkLoyaltyId(
+  repository: LoyaltyRepository,
+  email: string,
+  loyaltyId: string,
+): Promise<SignUpVerdict> {
+  const member = await repository.findMember(email, loyaltyId.trim());
+  if (member === undefined) return { outcome: 'notAssociated' };
+  if (member.status === 'suspended') return { outcome: 'suspended' };
+  return { outcome: 'promo', promoCode: member.promoCode };
+}
+
+/** What membership an email holds: the first active one, else whether all are suspended. */
+export type MembershipVerdict =
+  | { readonly outcome: 'member'; readonly loyaltyId: string; readonly promoCode: string }
+  | { readonly outcome: 'suspended' }
+  | { readonly outcome: 'none' };
+
+export async function membershipOf(
+  repository: LoyaltyRepository,
+  email: string,
+): Promise<MembershipVerdict> {
+  const held = await repository.listMembersByEmail(email);
+  const active = held.find((m) => m.status === 'active');
+  if (active !== undefined) {
+    return { outcome: 'member', loyaltyId: active.loyaltyId, promoCode: active.promoCode };
+  }
+  return held.length > 0 ? { outcome: 'suspended' } : { outcome: 'none' };
+}
+
+/** The user's balance; an unknown user is registered once with the starting balance. */
+export type BalanceVerdict = {
+  readonly outcome: 'existing' | 'registered';
+  /** Two decimals, e.g. "760.50". */
+  readonly balance: string;
+};
+
+export async function balanceOf(
+  repository: LoyaltyRepository,
+  objectId: string,
+  startingBalance: Money,
+): Promise<BalanceVerdict> {
+  const found = await repository.getOrCreateBalance(objectId.trim(), startingBalance);
+  return {
+    outcome: found.created ? 'registered' : 'existing',
+    balance: formatMoney(found.balance),
+  };
+}

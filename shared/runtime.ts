@@ -1,0 +1,42 @@
+/**
+ * The composition root: settings, the Table repository and telemetry, built once per process
+ * from the environment. A bad setting throws here, when the function files load, naming the
+ * setting, so the app fails at start rather than on the first sign-up.
+ */
+import { app } from '@azure/functions';
+import { loadConfig } from './config';
+import { describeError, type Deps } from './http/pipeline';
+import { TableLoyaltyRepository } from './storage/tableRepository';
+import { noTelemetry } from './telemetry/telemetry';
+
+let runtime: Deps | undefined;
+
+export function createRuntime(env: Readonly<Record<string, string | undefined>> = process.env): Deps {
+  const config = loadConfig(env);
+  return Object.freeze({
+    config,
+    repository: new TableLoyaltyRepository({
+      connectionString: config.tablesConnectionString,
+      loyaltyTableName: config.loyaltyTableName,
+      balancesTableName: config.balancesTableName,
+    }),
+    telemetry: noTelemetry,
+  });
+}
+
+/** The process-wide runtime; the first call also registers table creation at app start. */
+export function getRuntime(): Deps {
+  if (runtime === undefined) {
+    const created = createRuntime();
+    runtime = created;
+    app.hook.appStart(async () => {
+      try {
+        await created.repository.init();
+      } catch (error) {
+        // Not fatal: the first call that needs storage creates the tables (and degrades meanwhile).
+        console.warn(`Could not create the tables at start: ${describeError(error)}`);
+      }
+    });
+  }
+  return runtime;
+}
