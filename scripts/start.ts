@@ -5,13 +5,12 @@
  * development storage and nothing listens on its port, seeds demo members into an empty store,
  * and stops everything on Ctrl-C.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
-import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig, tablesConnectionString } from '../shared/config';
-import { isDevelopmentStorage } from '../shared/storage/connection';
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig } from '../shared/config';
+import { isDevelopmentStorage, tableEndpoint } from '../shared/storage/connection';
 import { TableLoyaltyRepository } from '../shared/storage/tableRepository';
-import { startAzurite, type AzuriteHandle } from './host/azurite';
+import type { AzuriteHandle } from './host/azurite';
+import { applyLocalSettings, DEVELOPMENT_STORAGE_PORT, ensureLocalStorage } from './host/localStorage';
 import { seedDemoData } from './demoData';
 import {
   createHost,
@@ -23,7 +22,6 @@ import {
 } from './host/functionsHost';
 
 const APP_ROOT = resolve(__dirname, '..', '..');
-const DEVELOPMENT_STORAGE_PORT = 10002;
 
 function log(level: LogLevel, text: string): void {
   const line = `[${new Date().toISOString()}] ${text}`;
@@ -32,36 +30,11 @@ function log(level: LogLevel, text: string): void {
   else if (level !== 'trace' && level !== 'debug') console.log(line);
 }
 
-/** local.settings.json `Values` into the environment; variables already set win. */
-export function applyLocalSettings(appRoot: string, env: NodeJS.ProcessEnv): string | undefined {
-  const file = join(appRoot, 'local.settings.json');
-  if (!existsSync(file)) return undefined;
-  let settings: { Values?: Record<string, unknown> };
-  try {
-    settings = JSON.parse(readFileSync(file, 'utf8')) as typeof settings;
-  } catch (error) {
-    throw new Error(`local.settings.json is not valid JSON: ${(error as Error).message}`);
-  }
-  for (const [name, value] of Object.entries(settings.Values ?? {})) {
-    if (env[name] === undefined && value !== null && value !== undefined) env[name] = String(value);
-  }
-  return file;
-}
-
-function isListening(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolvePort) => {
-    const socket = createConnection({ port, host });
-    socket.setTimeout(500);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolvePort(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolvePort(false);
-    });
-    socket.once('error', () => resolvePort(false));
-  });
+/** Where the data lives, without the account key. */
+function describeStorage(connectionString: string): string {
+  return isDevelopmentStorage(connectionString)
+    ? `the storage emulator already listening on port ${DEVELOPMENT_STORAGE_PORT}`
+    : tableEndpoint(connectionString);
 }
 
 function httpPort(env: NodeJS.ProcessEnv): number {
@@ -89,15 +62,11 @@ async function main(): Promise<void> {
     }
   };
 
-  if (isDevelopmentStorage(tablesConnectionString(process.env))) {
-    if (await isListening(DEVELOPMENT_STORAGE_PORT)) {
-      log('information', `Using the storage emulator already listening on port ${DEVELOPMENT_STORAGE_PORT}.`);
-    } else {
-      const location = join(APP_ROOT, '.azurite');
-      mkdirSync(location, { recursive: true });
-      azurite = await startAzurite({ port: DEVELOPMENT_STORAGE_PORT, location });
-      log('information', `Started Azurite (Table service) on port ${azurite.port}, data in .azurite/`);
-    }
+  azurite = await ensureLocalStorage(APP_ROOT, process.env);
+  if (azurite) {
+    log('information', `Started Azurite (Table service) on port ${azurite.port}, data in .azurite/`);
+  } else {
+    log('information', `Storage: ${describeStorage(config.tablesConnectionString)}`);
   }
 
   try {

@@ -94,10 +94,11 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     port,
     connectionString: azuriteConnectionString(port),
     process: child,
+    /** SIGINT is Azurite's graceful close, which saves its data; SIGTERM would lose it. */
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      child.kill('SIGINT');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(killer);
     },

@@ -1,0 +1,43 @@
+/** Checking a loyalty member before it is stored (CLI add and import). */
+import { MAX_CLAIM_LENGTH } from '../contract/requests';
+import { MEMBER_STATUSES, type LoyaltyMember, type MemberStatus } from '../storage/repository';
+import { normalizeEmail } from './email';
+
+export interface MemberFields {
+  readonly email?: string | undefined;
+  readonly loyaltyId?: string | undefined;
+  readonly promoCode?: string | undefined;
+  readonly status?: string | undefined;
+}
+
+export type MemberCheck =
+  | { readonly ok: true; readonly value: LoyaltyMember }
+  | { readonly ok: false; readonly reason: string };
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+function text(name: string, value: string | undefined): string | { reason: string } {
+  const trimmed = value?.trim() ?? '';
+  if (trimmed === '') return { reason: `${name} is missing` };
+  if (trimmed.length > MAX_CLAIM_LENGTH) return { reason: `${name} is longer than ${MAX_CLAIM_LENGTH} characters` };
+  if (CONTROL.test(trimmed)) return { reason: `${name} contains control characters` };
+  return trimmed;
+}
+
+export function checkMember(fields: MemberFields): MemberCheck {
+  const email = text('email', fields.email);
+  if (typeof email !== 'string') return { ok: false, ...email };
+  const at = email.lastIndexOf('@');
+  if (at <= 0 || !/^[^@\s]+$/.test(email.slice(at + 1))) {
+    return { ok: false, reason: 'email is not an email address' };
+  }
+  const loyaltyId = text('loyaltyId', fields.loyaltyId);
+  if (typeof loyaltyId !== 'string') return { ok: false, ...loyaltyId };
+  const promoCode = text('promoCode', fields.promoCode);
+  if (typeof promoCode !== 'string') return { ok: false, ...promoCode };
+  const status = (fields.status?.trim().toLowerCase() || 'active') as MemberStatus;
+  if (!MEMBER_STATUSES.includes(status)) {
+    return { ok: false, reason: `status must be ${MEMBER_STATUSES.join(' or ')}` };
+  }
+  return { ok: true, value: { email: normalizeEmail(email), loyaltyId, promoCode, status } };
+}

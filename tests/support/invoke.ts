@@ -1,0 +1,123 @@
+/**
+ * Calls a handler the way the Functions host does: the library's own HttpRequest and
+ * InvocationContext, with a logHandler that captures every log line.
+ */
+import {
+  HttpRequest,
+  HttpResponse,
+  InvocationContext,
+  type HttpHandler,
+  type HttpResponseInit,
+} from '@azure/functions';
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../../shared/config';
+import type { Deps } from '../../shared/http/pipeline';
+import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
+import type { LoyaltyRepository } from '../../shared/storage/repository';
+import type { Telemetry, TelemetryProperties } from '../../shared/telemetry/telemetry';
+
+export interface LogLine {
+  readonly level: string;
+  readonly message: string;
+}
+
+export interface RecordedTelemetry extends Telemetry {
+  readonly events: { name: string; properties: TelemetryProperties }[];
+  readonly exceptions: { error: unknown; properties: TelemetryProperties }[];
+}
+
+export function recordingTelemetry(): RecordedTelemetry {
+  const events: RecordedTelemetry['events'] = [];
+  const exceptions: RecordedTelemetry['exceptions'] = [];
+  return {
+    events,
+    exceptions,
+    trackEvent: (name, properties) => events.push({ name, properties }),
+    trackException: (error, properties) => exceptions.push({ error, properties }),
+  };
+}
+
+export interface TestDeps extends Deps {
+  readonly telemetry: RecordedTelemetry;
+}
+
+export function testDeps(
+  options: { repository?: LoyaltyRepository; env?: Record<string, string> } = {},
+): TestDeps {
+  return {
+    config: loadConfig(options.env ?? {}),
+    repository: options.repository ?? new MemoryLoyaltyRepository(),
+    telemetry: recordingTelemetry(),
+  };
+}
+
+export interface RequestSpec {
+  readonly method?: 'GET' | 'POST' | 'PUT';
+  /** Sent as application/json unless contentType says otherwise. */
+  readonly json?: unknown;
+  /** Sent as application/x-www-form-urlencoded. */
+  readonly form?: Record<string, string> | string;
+  /** Raw body with the given content type. */
+  readonly body?: string | Uint8Array;
+  readonly contentType?: string;
+  readonly query?: Record<string, string> | string;
+  readonly headers?: Record<string, string>;
+  readonly functionName?: string;
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly body: any;
+  readonly logs: LogLine[];
+  readonly invocationId: string;
+}
+
+export function buildRequest(spec: RequestSpec, functionName = 'Test'): HttpRequest {
+  const headers: Record<string, string> = { ...spec.headers };
+  let body: { string?: string; bytes?: Uint8Array } | undefined;
+  if (spec.json !== undefined) {
+    body = { string: typeof spec.json === 'string' ? spec.json : JSON.stringify(spec.json) };
+    headers['content-type'] ??= spec.contentType ?? 'application/json';
+  } else if (spec.form !== undefined) {
+    body = { string: typeof spec.form === 'string' ? spec.form : new URLSearchParams(spec.form).toString() };
+    headers['content-type'] ??= spec.contentType ?? 'application/x-www-form-urlencoded';
+  } else if (spec.body !== undefined) {
+    body = typeof spec.body === 'string' ? { string: spec.body } : { bytes: spec.body };
+    if (spec.contentType !== undefined) headers['content-type'] ??= spec.contentType;
+  }
+  const query =
+    spec.query === undefined
+      ? ''
+      : `?${typeof spec.query === 'string' ? spec.query : new URLSearchParams(spec.query).toString()}`;
+  return new HttpRequest({
+    method: spec.method ?? (body === undefined ? 'GET' : 'POST'),
+    url: `http://localhost:7071/api/${functionName}${query}`,
+    headers,
+    body,
+  });
+}
+
+export async function invoke(handler: HttpHandler, spec: RequestSpec): Promise<Answer> {
+  const logs: LogLine[] = [];
+  const invocationId = randomUUID();
+  const functionName = spec.functionName ?? 'Test';
+  const context = new InvocationContext({
+    invocationId,
+    functionName,
+    logHandler: (level, ...args) => logs.push({ level, message: args.map(String).join(' ') }),
+  });
+  const result = await handler(buildRequest(spec, functionName), context);
+  const response =
+    result instanceof HttpResponse ? result : new HttpResponse(result as HttpResponseInit);
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, body, logs, invocationId };
+}
