@@ -13,7 +13,11 @@ import { getRuntime } from '../shared/runtime';
 import { StorageUnavailableError } from '../shared/storage/repository';
 
 /** One lookup's claims, or none when storage could not answer (the token goes out without them). */
-async function orNothing(call: Call, what: string, lookup: () => Promise<OutputClaims>): Promise<OutputClaims> {
+async function orNothing(
+  call: Call,
+  what: string,
+  lookup: () => Promise<OutputClaims>,
+): Promise<OutputClaims> {
   try {
     return await lookup();
   } catch (error) {
@@ -27,7 +31,9 @@ export function makeEnrichToken(deps: Deps): HttpHandler {
   return httpFunction(deps, async (call) => {
     const { objectId, email } = call.input;
     if (call.step !== undefined && call.step !== 'PreTokenIssuance') {
-      call.warn(`called at ${call.step}: EnrichToken belongs to "Before sending the token" (PreTokenIssuance).`);
+      call.warn(
+        `called at ${call.step}: EnrichToken belongs to "Before sending the token" (PreTokenIssuance).`,
+      );
     }
     const [balance, membership] = await Promise.all([
       objectId === undefined

@@ -20,10 +20,18 @@ function unavailable(call: Call, error: StorageUnavailableError): HttpResponseIn
   call.warn(`storage unavailable, answering a retry message: ${describeError(error)}`);
   call.track('unavailable');
   if (call.step === 'PostFederationSignup') return call.answer({ kind: 'continue', claims: {} });
-  return call.answer({ kind: 'invalid', code: 'Unavailable', userMessage: call.message('unavailable') });
+  return call.answer({
+    kind: 'invalid',
+    code: 'Unavailable',
+    userMessage: call.message('unavailable'),
+  });
 }
 
-async function prefill(call: Call, deps: Deps, email: string | undefined): Promise<HttpResponseInit> {
+async function prefill(
+  call: Call,
+  deps: Deps,
+  email: string | undefined,
+): Promise<HttpResponseInit> {
   if (email === undefined) {
     call.track('noEmail');
     return call.answer({ kind: 'continue', claims: {} });
@@ -46,7 +54,8 @@ async function prefill(call: Call, deps: Deps, email: string | undefined): Promi
 
 async function validate(call: Call, deps: Deps): Promise<HttpResponseInit> {
   const { email, loyaltyId } = call.input;
-  if (call.dialect === 'customPolicy' && email === undefined) return call.fail(missingClaim('email'));
+  if (call.dialect === 'customPolicy' && email === undefined)
+    return call.fail(missingClaim('email'));
   if (loyaltyId === undefined) {
     // The loyalty ID is optional at sign-up.
     call.track('noLoyaltyId');

@@ -65,7 +65,8 @@ function parseCommand(
 
 function required(values: Options, name: string): string {
   const value = values[name];
-  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} is required`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new UsageError(`--${name} is required`);
   return value;
 }
 
@@ -110,7 +111,10 @@ export async function importCsv(
   });
 
   const inFlight = new Set<Promise<void>>();
-  for await (const entry of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+  for await (const entry of parser as AsyncIterable<{
+    record: Record<string, string>;
+    info: { lines: number };
+  }>) {
     const line = entry.info.lines;
     const checked = checkMember(entry.record);
     if (!checked.ok) {
@@ -155,14 +159,17 @@ export async function runLoyaltyCli(
         });
         if (!checked.ok) throw new UsageError(checked.reason);
         const outcome = await repository.saveMember(checked.value);
-        io.out(`${outcome}: ${checked.value.email} ${checked.value.loyaltyId} (${checked.value.status})`);
+        io.out(
+          `${outcome}: ${checked.value.email} ${checked.value.loyaltyId} (${checked.value.status})`,
+        );
         return 0;
       }
       case 'import': {
         const { values, positionals } = parseCommand(rest, {});
         if (values.help) return help(io);
         const file = positionals[0];
-        if (file === undefined || positionals.length > 1) throw new UsageError('import takes one FILE.csv');
+        if (file === undefined || positionals.length > 1)
+          throw new UsageError('import takes one FILE.csv');
         if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
         const summary = await importCsv(repository, resolve(file), io);
         io.out(
@@ -178,7 +185,10 @@ export async function runLoyaltyCli(
         return members.length > 0 ? 0 : 1;
       }
       case 'balance': {
-        const { values } = parseCommand(rest, { 'object-id': { type: 'string' }, set: { type: 'string' } });
+        const { values } = parseCommand(rest, {
+          'object-id': { type: 'string' },
+          set: { type: 'string' },
+        });
         if (values.help) return help(io);
         const objectId = required(values, 'object-id').trim();
         if (typeof values.set === 'string') {
@@ -190,7 +200,9 @@ export async function runLoyaltyCli(
         }
         const balance = await repository.getBalance(objectId);
         if (balance === undefined) {
-          io.err(`No balance for ${objectId} (it is created with STARTING_BALANCE on the user's first sign-in).`);
+          io.err(
+            `No balance for ${objectId} (it is created with STARTING_BALANCE on the user's first sign-in).`,
+          );
           return 1;
         }
         io.out(JSON.stringify({ objectId, balance: formatMoney(balance) }));

@@ -10,7 +10,11 @@ import { ConfigError, loadConfig } from '../shared/config';
 import { isDevelopmentStorage, tableEndpoint } from '../shared/storage/connection';
 import { TableLoyaltyRepository } from '../shared/storage/tableRepository';
 import type { AzuriteHandle } from './host/azurite';
-import { applyLocalSettings, DEVELOPMENT_STORAGE_PORT, ensureLocalStorage } from './host/localStorage';
+import {
+  applyLocalSettings,
+  DEVELOPMENT_STORAGE_PORT,
+  ensureLocalStorage,
+} from './host/localStorage';
 import { seedDemoData } from './demoData';
 import {
   createHost,
@@ -64,7 +68,10 @@ async function main(): Promise<void> {
 
   azurite = await ensureLocalStorage(APP_ROOT, process.env);
   if (azurite) {
-    log('information', `Started Azurite (Table service) on port ${azurite.port}, data in .azurite/`);
+    log(
+      'information',
+      `Started Azurite (Table service) on port ${azurite.port}, data in .azurite/`,
+    );
   } else {
     log('information', `Storage: ${describeStorage(config.tablesConnectionString)}`);
   }
@@ -97,9 +104,15 @@ async function main(): Promise<void> {
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
     log('information', 'Functions:');
     for (const fn of functions) {
-      log('information', `  ${fn.name}: [${fn.methods.join(',')}] http://localhost:${actualPort}/${prefix}/${fn.route}`);
+      log(
+        'information',
+        `  ${fn.name}: [${fn.methods.join(',')}] http://localhost:${actualPort}/${prefix}/${fn.route}`,
+      );
     }
-    log('information', `Host started. Listening on http://localhost:${actualPort} (Ctrl-C to stop)`);
+    log(
+      'information',
+      `Host started. Listening on http://localhost:${actualPort} (Ctrl-C to stop)`,
+    );
 
     let stopping = false;
     const shutdown = (signal: string): void => {

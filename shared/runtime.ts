@@ -11,7 +11,9 @@ import { noTelemetry } from './telemetry/telemetry';
 
 let runtime: Deps | undefined;
 
-export function createRuntime(env: Readonly<Record<string, string | undefined>> = process.env): Deps {
+export function createRuntime(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Deps {
   const config = loadConfig(env);
   return Object.freeze({
     config,

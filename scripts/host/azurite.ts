@@ -71,7 +71,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`Azurite did not start within ${options.startTimeoutMs ?? 20000} ms:\n${output}`));
+      reject(
+        new Error(`Azurite did not start within ${options.startTimeoutMs ?? 20000} ms:\n${output}`),
+      );
     }, options.startTimeoutMs ?? 20000);
     const onData = (chunk: Buffer): void => {
       const text = chunk.toString('utf8');

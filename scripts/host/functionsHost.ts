@@ -12,7 +12,8 @@ import Module from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { format } from 'node:util';
 
-export type LogLevel = 'trace' | 'debug' | 'information' | 'warning' | 'error' | 'critical' | 'none';
+export type LogLevel =
+  'trace' | 'debug' | 'information' | 'warning' | 'error' | 'critical' | 'none';
 
 export interface RegisteredFunction {
   readonly name: string;
@@ -58,7 +59,10 @@ export function installCoreApi(log: (level: LogLevel, text: string) => void): vo
         (b) => b.type?.toLowerCase() === 'httptrigger',
       );
       if (trigger === undefined) {
-        log('warning', `Function "${metadata.name}" is not an HTTP function; the local host skips it.`);
+        log(
+          'warning',
+          `Function "${metadata.name}" is not an HTTP function; the local host skips it.`,
+        );
       } else {
         registry.functions.push({
           name: metadata.name,
@@ -109,6 +113,8 @@ export function functionFiles(appRoot: string): string[] {
 
 /** Loads the app's function files and runs its appStart hooks; returns what it registered. */
 export async function loadApp(appRoot: string): Promise<RegisteredFunction[]> {
+  // The function files are CommonJS modules named at run time, as the real host loads them.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   for (const file of functionFiles(appRoot)) require(file);
   for (const hook of registry.appStart) {
     await hook({ hookData: {}, appHookData: {}, functionAppDirectory: appRoot });
@@ -217,7 +223,9 @@ export function createHost(options: HostOptions): Server {
       const httpResponse =
         result instanceof functionsLib.HttpResponse
           ? result
-          : new functionsLib.HttpResponse((result ?? {}) as import('@azure/functions').HttpResponseInit);
+          : new functionsLib.HttpResponse(
+              (result ?? {}) as import('@azure/functions').HttpResponseInit,
+            );
       const payload = Buffer.from(await httpResponse.arrayBuffer());
       const headers: Record<string, string> = {};
       httpResponse.headers.forEach((value, name) => (headers[name] = value));

@@ -58,7 +58,9 @@ function definedClaims(claims: OutputClaims, rename: (name: string) => string): 
 }
 
 export function userFlowClaimName(name: string, extensionsAppId: string | undefined): string {
-  return extensionsAppId === undefined ? `extension_${name}` : `extension_${extensionsAppId}_${name}`;
+  return extensionsAppId === undefined
+    ? `extension_${name}`
+    : `extension_${extensionsAppId}_${name}`;
 }
 
 function userFlowContinue(claims: OutputClaims, ctx: AnswerContext): HttpResponseInit {
@@ -72,7 +74,11 @@ function userFlowContinue(claims: OutputClaims, ctx: AnswerContext): HttpRespons
 
 export function answer(decision: Decision, ctx: AnswerContext): HttpResponseInit {
   if (ctx.dialect === 'customPolicy') {
-    if (decision.kind === 'continue') return json(200, definedClaims(decision.claims, (n) => n));
+    if (decision.kind === 'continue')
+      return json(
+        200,
+        definedClaims(decision.claims, (n) => n),
+      );
     const body: CustomPolicyError = {
       version: API_VERSION,
       status: 409,

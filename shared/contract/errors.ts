@@ -44,4 +44,9 @@ export const missingClaim = (claim: string): ApiError =>
   new ApiError('MissingClaim', 400, `The claim '${claim}' is required.`);
 
 export const internalError = (): ApiError =>
-  new ApiError('Internal', 500, 'An unexpected error occurred; see the logs for this requestId.', 'internal');
+  new ApiError(
+    'Internal',
+    500,
+    'An unexpected error occurred; see the logs for this requestId.',
+    'internal',
+  );

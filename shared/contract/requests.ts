@@ -76,7 +76,8 @@ const validateClaimsInput = new Ajv({ coerceTypes: true, allErrors: false, stric
 /** Raw claims as they arrived, keyed by the caller's names. Null prototype: no `__proto__` tricks. */
 export type RawClaims = Map<string, unknown>;
 
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
+export type Parsed<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
 
 const fail = (error: ApiError): { ok: false; error: ApiError } => ({ ok: false, error });
 
@@ -152,7 +153,9 @@ function fromPairs(pairs: URLSearchParams, skip: ReadonlySet<string>): Parsed<Ra
   for (const [key, value] of pairs) {
     if (skip.has(key)) continue;
     if (claims.has(key)) {
-      return fail(badRequest('InvalidClaim', `The claim '${key.slice(0, 64)}' is given more than once.`));
+      return fail(
+        badRequest('InvalidClaim', `The claim '${key.slice(0, 64)}' is given more than once.`),
+      );
     }
     claims.set(key, value);
   }
@@ -200,7 +203,9 @@ export async function readClaims(request: HttpRequest): Promise<Parsed<RawClaims
     );
   }
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-    return fail(unsupportedMediaType(`Charset '${charset.slice(0, 40)}' is not supported: use utf-8.`));
+    return fail(
+      unsupportedMediaType(`Charset '${charset.slice(0, 40)}' is not supported: use utf-8.`),
+    );
   }
   let text: string;
   try {

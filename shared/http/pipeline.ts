@@ -3,7 +3,12 @@
  * step, choose the language, and map any error to a contract-shaped answer. A function body only
  * decides.
  */
-import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type {
+  HttpHandler,
+  HttpRequest,
+  HttpResponseInit,
+  InvocationContext,
+} from '@azure/functions';
 import type { Config } from '../config';
 import { answer, errorAnswer, type Decision } from '../contract/answers';
 import { ApiError, internalError } from '../contract/errors';
@@ -71,8 +76,11 @@ export async function parseCall(
   const requestId = context.invocationId;
   const acceptLanguage = request.headers.get('accept-language');
   const reject = (error: ApiError, dialect: Dialect, language?: Language): HttpResponseInit => {
-    const lang = language ?? chooseLanguage({ acceptLanguage }, deps.config.defaultLanguage).language;
-    context.warn(tag(context, `rejected (${error.status} ${error.code}): ${error.developerMessage}`));
+    const lang =
+      language ?? chooseLanguage({ acceptLanguage }, deps.config.defaultLanguage).language;
+    context.warn(
+      tag(context, `rejected (${error.status} ${error.code}): ${error.developerMessage}`),
+    );
     return errorAnswer(error, message(lang, error.userMessageKey), dialect, requestId);
   };
   const failWith = (error: ApiError, dialect: Dialect, language?: Language): CallParse => ({
@@ -146,7 +154,10 @@ export async function parseCall(
  * An HTTP function: parse, then the function's own body. Anything thrown becomes a generic,
  * contract-shaped 500 and a logged exception with the invocation id; never a stack trace.
  */
-export function httpFunction(deps: Deps, body: (call: Call) => Promise<HttpResponseInit>): HttpHandler {
+export function httpFunction(
+  deps: Deps,
+  body: (call: Call) => Promise<HttpResponseInit>,
+): HttpHandler {
   return async (request, context) => {
     let dialect: Dialect = 'customPolicy';
     let language = deps.config.defaultLanguage;
@@ -163,7 +174,12 @@ export function httpFunction(deps: Deps, body: (call: Call) => Promise<HttpRespo
         invocationId: context.invocationId,
       });
       const failure = error instanceof ApiError ? error : internalError();
-      return errorAnswer(failure, message(language, failure.userMessageKey), dialect, context.invocationId);
+      return errorAnswer(
+        failure,
+        message(language, failure.userMessageKey),
+        dialect,
+        context.invocationId,
+      );
     }
   };
 }

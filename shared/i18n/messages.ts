@@ -55,8 +55,10 @@ export const MESSAGES: Record<Language, Catalogue> = {
     internal: 'Algo salió mal por nuestra parte. Vuelva a intentarlo más tarde.',
   },
   de: {
-    notAssociated: "Die Treue-ID '{loyaltyId}' ist nicht mit der E-Mail-Adresse '{email}' verknüpft.",
-    suspended: "Die Treue-ID '{loyaltyId}' ist gesperrt. Bitte wenden Sie sich an den Kundendienst.",
+    notAssociated:
+      "Die Treue-ID '{loyaltyId}' ist nicht mit der E-Mail-Adresse '{email}' verknüpft.",
+    suspended:
+      "Die Treue-ID '{loyaltyId}' ist gesperrt. Bitte wenden Sie sich an den Kundendienst.",
     suspendedSignUp:
       'Ihre Treuemitgliedschaft ist gesperrt, daher können Sie sich derzeit nicht registrieren. Bitte wenden Sie sich an den Kundendienst.',
     unavailable:
@@ -67,8 +69,7 @@ export const MESSAGES: Record<Language, Catalogue> = {
     internal: 'Bei uns ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut.',
   },
   it: {
-    notAssociated:
-      "L'ID fedeltà '{loyaltyId}' non è associato all'indirizzo e-mail '{email}'.",
+    notAssociated: "L'ID fedeltà '{loyaltyId}' non è associato all'indirizzo e-mail '{email}'.",
     suspended: "L'ID fedeltà '{loyaltyId}' è sospeso. Contatta l'assistenza clienti.",
     suspendedSignUp:
       "La tua iscrizione al programma fedeltà è sospesa, quindi al momento non puoi registrarti. Contatta l'assistenza clienti.",
@@ -92,8 +93,7 @@ export const MESSAGES: Record<Language, Catalogue> = {
     internal: 'Algo deu errado do nosso lado. Tente novamente mais tarde.',
   },
   nl: {
-    notAssociated:
-      "Loyaliteits-ID '{loyaltyId}' is niet gekoppeld aan het e-mailadres '{email}'.",
+    notAssociated: "Loyaliteits-ID '{loyaltyId}' is niet gekoppeld aan het e-mailadres '{email}'.",
     suspended: "Loyaliteits-ID '{loyaltyId}' is opgeschort. Neem contact op met de klantenservice.",
     suspendedSignUp:
       'Uw loyaliteitslidmaatschap is opgeschort, daarom kunt u zich nu niet registreren. Neem contact op met de klantenservice.',
@@ -110,8 +110,7 @@ export const MESSAGES: Record<Language, Catalogue> = {
       "ロイヤルティ ID '{loyaltyId}' は停止されています。カスタマー サポートにお問い合わせください。",
     suspendedSignUp:
       'ロイヤルティ会員資格が停止されているため、現在サインアップできません。カスタマー サポートにお問い合わせください。',
-    unavailable:
-      '現在、ロイヤルティ ID を確認できません。しばらくしてからもう一度お試しください。',
+    unavailable: '現在、ロイヤルティ ID を確認できません。しばらくしてからもう一度お試しください。',
     tooManyAttempts: '試行回数が多すぎます。数分待ってからもう一度お試しください。',
     badRequest: '要求を処理できませんでした。もう一度お試しください。',
     internal: 'こちら側で問題が発生しました。後でもう一度お試しください。',
@@ -129,8 +128,7 @@ export const MESSAGES: Record<Language, Catalogue> = {
     notAssociated:
       "멤버십 ID '{loyaltyId}'은(는) 전자 메일 주소 '{email}'에 연결되어 있지 않습니다.",
     suspended: "멤버십 ID '{loyaltyId}'이(가) 정지되었습니다. 고객 지원팀에 문의하세요.",
-    suspendedSignUp:
-      '멤버십이 정지되어 지금은 가입할 수 없습니다. 고객 지원팀에 문의하세요.',
+    suspendedSignUp: '멤버십이 정지되어 지금은 가입할 수 없습니다. 고객 지원팀에 문의하세요.',
     unavailable: '지금은 멤버십 ID를 확인할 수 없습니다. 잠시 후 다시 시도하세요.',
     tooManyAttempts: '시도 횟수가 너무 많습니다. 몇 분 후에 다시 시도하세요.',
     badRequest: '요청을 처리할 수 없습니다. 다시 시도하세요.',

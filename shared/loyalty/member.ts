@@ -14,12 +14,15 @@ export type MemberCheck =
   | { readonly ok: true; readonly value: LoyaltyMember }
   | { readonly ok: false; readonly reason: string };
 
+// Control characters are exactly what this looks for.
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function text(name: string, value: string | undefined): string | { reason: string } {
   const trimmed = value?.trim() ?? '';
   if (trimmed === '') return { reason: `${name} is missing` };
-  if (trimmed.length > MAX_CLAIM_LENGTH) return { reason: `${name} is longer than ${MAX_CLAIM_LENGTH} characters` };
+  if (trimmed.length > MAX_CLAIM_LENGTH)
+    return { reason: `${name} is longer than ${MAX_CLAIM_LENGTH} characters` };
   if (CONTROL.test(trimmed)) return { reason: `${name} contains control characters` };
   return trimmed;
 }

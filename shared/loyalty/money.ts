@@ -7,8 +7,7 @@ export type Money = { readonly cents: bigint };
 const MONEY = /^(\d{1,15})(?:\.(\d{1,2}))?$/;
 
 export type MoneyParse =
-  | { readonly ok: true; readonly value: Money }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly value: Money } | { readonly ok: false; readonly reason: string };
 
 /** Parses "760.5", "760.50" or "760" (non-negative, at most two decimals). */
 export function parseMoney(text: string): MoneyParse {

@@ -13,7 +13,9 @@ export function connectionStringParts(connectionString: string): Map<string, str
 }
 
 export function isDevelopmentStorage(connectionString: string): boolean {
-  return connectionStringParts(connectionString).get('usedevelopmentstorage')?.toLowerCase() === 'true';
+  return (
+    connectionStringParts(connectionString).get('usedevelopmentstorage')?.toLowerCase() === 'true'
+  );
 }
 
 /** The Table endpoint a connection string points at (for messages and the local host). */

@@ -60,8 +60,15 @@ function statusOf(error: unknown): number | undefined {
   return error instanceof RestError ? error.statusCode : undefined;
 }
 
+/** The service's error code: `x-ms-error-code`, where the SDK leaves `code` empty. */
+function errorCode(error: RestError): string | undefined {
+  return error.code ?? error.response?.headers.get('x-ms-error-code') ?? undefined;
+}
+
 function isTableNotFound(error: unknown): boolean {
-  return error instanceof RestError && error.statusCode === 404 && error.code === 'TableNotFound';
+  return (
+    error instanceof RestError && error.statusCode === 404 && errorCode(error) === 'TableNotFound'
+  );
 }
 
 /** A definite answer from the service, which callers act on (not found, already exists). */
@@ -121,7 +128,11 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
   }
 
   async findMember(email: string, loyaltyId: string): Promise<LoyaltyMember | undefined> {
-    const entity = await this.read(this.members, encodeKey(normalizeEmail(email)), encodeKey(loyaltyId));
+    const entity = await this.read(
+      this.members,
+      encodeKey(normalizeEmail(email)),
+      encodeKey(loyaltyId),
+    );
     return entity === undefined ? undefined : toMember(entity);
   }
 

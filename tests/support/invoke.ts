@@ -82,7 +82,9 @@ export function buildRequest(spec: RequestSpec, functionName = 'Test'): HttpRequ
     body = { string: typeof spec.json === 'string' ? spec.json : JSON.stringify(spec.json) };
     headers['content-type'] ??= spec.contentType ?? 'application/json';
   } else if (spec.form !== undefined) {
-    body = { string: typeof spec.form === 'string' ? spec.form : new URLSearchParams(spec.form).toString() };
+    body = {
+      string: typeof spec.form === 'string' ? spec.form : new URLSearchParams(spec.form).toString(),
+    };
     headers['content-type'] ??= spec.contentType ?? 'application/x-www-form-urlencoded';
   } else if (spec.body !== undefined) {
     body = typeof spec.body === 'string' ? { string: spec.body } : { bytes: spec.body };

@@ -7,7 +7,10 @@ import { formatMoney } from '../../shared/loyalty/money';
 import type { LoyaltyRepository } from '../../shared/storage/repository';
 import { aMember, money } from './builders';
 
-export function repositoryContract(name: string, makeRepository: () => Promise<LoyaltyRepository>): void {
+export function repositoryContract(
+  name: string,
+  makeRepository: () => Promise<LoyaltyRepository>,
+): void {
   describe(`${name} repository contract`, () => {
     it('finds a member by email and loyalty ID, and nothing for another pair', async () => {
       const repo = await makeRepository();
@@ -53,7 +56,9 @@ export function repositoryContract(name: string, makeRepository: () => Promise<L
 
     it('lists every membership of one email, ordered by loyalty ID, and no one else', async () => {
       const repo = await makeRepository();
-      await repo.saveMember(aMember({ email: 'eve@contoso.com', loyaltyId: 'E2', status: 'suspended' }));
+      await repo.saveMember(
+        aMember({ email: 'eve@contoso.com', loyaltyId: 'E2', status: 'suspended' }),
+      );
       await repo.saveMember(aMember({ email: 'eve@contoso.com', loyaltyId: 'E1' }));
       await repo.saveMember(aMember({ email: 'eve2@contoso.com', loyaltyId: 'E3' }));
       const held = await repo.listMembersByEmail('EVE@contoso.com');

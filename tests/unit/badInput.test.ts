@@ -17,23 +17,78 @@ const handlers: [string, (deps: ReturnType<typeof testDeps>) => HttpHandler][] =
 ];
 
 const cases: [string, RequestSpec, number, string][] = [
-  ['malformed JSON', { body: '{"email": "a@b.c",', contentType: 'application/json' }, 400, 'MalformedBody'],
+  [
+    'malformed JSON',
+    { body: '{"email": "a@b.c",', contentType: 'application/json' },
+    400,
+    'MalformedBody',
+  ],
   ['a JSON array', { json: [{ email: 'a@b.c' }] }, 400, 'MalformedBody'],
   ['a JSON string', { json: '"email"' }, 400, 'MalformedBody'],
   ['a JSON number', { json: '42' }, 400, 'MalformedBody'],
   ['JSON null', { json: 'null' }, 400, 'MalformedBody'],
-  ['an empty body', { method: 'POST', body: '', contentType: 'application/json' }, 400, 'MalformedBody'],
-  ['a wrong content type', { body: '<claims/>', contentType: 'application/xml' }, 415, 'UnsupportedMediaType'],
+  [
+    'an empty body',
+    { method: 'POST', body: '', contentType: 'application/json' },
+    400,
+    'MalformedBody',
+  ],
+  [
+    'a wrong content type',
+    { body: '<claims/>', contentType: 'application/xml' },
+    415,
+    'UnsupportedMediaType',
+  ],
   ['no content type', { body: '{"email":"a@b.c"}' }, 415, 'UnsupportedMediaType'],
-  ['JSON sent as a form', { body: '{"email":"a@b.c"}', contentType: 'application/x-www-form-urlencoded' }, 415, 'UnsupportedMediaType'],
-  ['a charset other than UTF-8', { body: '{}', contentType: 'application/json; charset=latin1' }, 415, 'UnsupportedMediaType'],
-  ['invalid UTF-8', { body: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), contentType: 'application/json' }, 400, 'MalformedBody'],
-  ['a body over 64 KiB', { json: { email: 'a@b.c', pad: 'x'.repeat(65 * 1024) } }, 413, 'PayloadTooLarge'],
-  ['a claim that is an object', { json: { email: { $ne: '' }, objectId: 'x' } }, 400, 'InvalidClaim'],
-  ['a claim that is an array', { json: { objectId: ['a', 'b'], email: 'a@b.c' } }, 400, 'InvalidClaim'],
-  ['a claim over 256 characters', { json: { email: `${'a'.repeat(300)}@b.c`, objectId: 'x' } }, 400, 'InvalidClaim'],
+  [
+    'JSON sent as a form',
+    { body: '{"email":"a@b.c"}', contentType: 'application/x-www-form-urlencoded' },
+    415,
+    'UnsupportedMediaType',
+  ],
+  [
+    'a charset other than UTF-8',
+    { body: '{}', contentType: 'application/json; charset=latin1' },
+    415,
+    'UnsupportedMediaType',
+  ],
+  [
+    'invalid UTF-8',
+    { body: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), contentType: 'application/json' },
+    400,
+    'MalformedBody',
+  ],
+  [
+    'a body over 64 KiB',
+    { json: { email: 'a@b.c', pad: 'x'.repeat(65 * 1024) } },
+    413,
+    'PayloadTooLarge',
+  ],
+  [
+    'a claim that is an object',
+    { json: { email: { $ne: '' }, objectId: 'x' } },
+    400,
+    'InvalidClaim',
+  ],
+  [
+    'a claim that is an array',
+    { json: { objectId: ['a', 'b'], email: 'a@b.c' } },
+    400,
+    'InvalidClaim',
+  ],
+  [
+    'a claim over 256 characters',
+    { json: { email: `${'a'.repeat(300)}@b.c`, objectId: 'x' } },
+    400,
+    'InvalidClaim',
+  ],
   ['a repeated form key', { form: 'email=a@b.c&email=c@d.e&objectId=x' }, 400, 'InvalidClaim'],
-  ['a repeated query key', { method: 'GET', query: 'objectId=a&objectId=b&email=a@b.c' }, 400, 'InvalidClaim'],
+  [
+    'a repeated query key',
+    { method: 'GET', query: 'objectId=a&objectId=b&email=a@b.c' },
+    400,
+    'InvalidClaim',
+  ],
 ];
 
 describe.each(handlers)('%s with bad input', (name, make) => {
@@ -53,7 +108,9 @@ describe.each(handlers)('%s with bad input', (name, make) => {
       json: { email: 'a@b.c', objectId: 'o', loyaltyId: 'z'.repeat(257) },
     });
     expect(answer.status).toBe(400);
-    expect(answer.body.developerMessage).toBe("The claim 'loyaltyId' is longer than 256 characters.");
+    expect(answer.body.developerMessage).toBe(
+      "The claim 'loyaltyId' is longer than 256 characters.",
+    );
   });
 
   it('answers a user-flow call with a bad claim as a 400 ValidationError', async () => {
@@ -67,7 +124,10 @@ describe.each(handlers)('%s with bad input', (name, make) => {
   });
 
   it('answers an unknown user-flow step as a 400 ValidationError naming the steps', async () => {
-    const answer = await invoke(make(testDeps()), { functionName: name, json: { step: 'Sideways', email: 'a@b.c' } });
+    const answer = await invoke(make(testDeps()), {
+      functionName: name,
+      json: { step: 'Sideways', email: 'a@b.c' },
+    });
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({ action: 'ValidationError', code: 'UnknownStep' });
     expectUserFlowAnswer(answer);

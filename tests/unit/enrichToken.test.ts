@@ -12,12 +12,17 @@ let deps: TestDeps;
 beforeEach(async () => {
   repository = new MemoryLoyaltyRepository();
   await repository.setBalance(EMILY, money('202.75'));
-  await repository.saveMember(aMember({ email: 'emily@outlook.com', loyaltyId: '24534', promoCode: '84362' }));
-  await repository.saveMember(aMember({ email: 'sam@fabrikam.com', loyaltyId: '9001', status: 'suspended' }));
+  await repository.saveMember(
+    aMember({ email: 'emily@outlook.com', loyaltyId: '24534', promoCode: '84362' }),
+  );
+  await repository.saveMember(
+    aMember({ email: 'sam@fabrikam.com', loyaltyId: '9001', status: 'suspended' }),
+  );
   deps = testDeps({ repository });
 });
 
-const call = (spec: RequestSpec) => invoke(makeEnrichToken(deps), { functionName: 'EnrichToken', ...spec });
+const call = (spec: RequestSpec) =>
+  invoke(makeEnrichToken(deps), { functionName: 'EnrichToken', ...spec });
 
 const preToken = (extra: Record<string, unknown>) => ({
   step: 'PreTokenIssuance',
@@ -28,7 +33,9 @@ const preToken = (extra: Record<string, unknown>) => ({
 
 describe('EnrichToken, user flow "Before sending the token"', () => {
   it('answers Continue with balance, loyalty ID and promo code for a member', async () => {
-    const answer = await call({ json: preToken({ objectId: EMILY, email: 'emily@outlook.com', displayName: 'Emily' }) });
+    const answer = await call({
+      json: preToken({ objectId: EMILY, email: 'emily@outlook.com', displayName: 'Emily' }),
+    });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
       version: '1.0.0',
@@ -42,22 +49,40 @@ describe('EnrichToken, user flow "Before sending the token"', () => {
 
   it('accepts the other spelling of the step (PreTokenApplicationClaims) and clientId', async () => {
     const answer = await call({
-      json: { step: 'PreTokenApplicationClaims', clientId: 'app', objectId: EMILY, email: 'emily@outlook.com' },
+      json: {
+        step: 'PreTokenApplicationClaims',
+        clientId: 'app',
+        objectId: EMILY,
+        email: 'emily@outlook.com',
+      },
     });
     expect(answer.body.action).toBe('Continue');
     expect(answer.body.extension_balance).toBe('202.75');
-    expect(deps.telemetry.events[0]?.properties).toMatchObject({ step: 'PreTokenIssuance', clientId: 'app' });
+    expect(deps.telemetry.events[0]?.properties).toMatchObject({
+      step: 'PreTokenIssuance',
+      clientId: 'app',
+    });
   });
 
   it('registers a new user with the starting balance, as GetProfile does', async () => {
-    const answer = await call({ json: preToken({ objectId: 'brand-new', email: 'new@contoso.com' }) });
-    expect(answer.body).toEqual({ version: '1.0.0', action: 'Continue', extension_balance: '50.00' });
+    const answer = await call({
+      json: preToken({ objectId: 'brand-new', email: 'new@contoso.com' }),
+    });
+    expect(answer.body).toEqual({
+      version: '1.0.0',
+      action: 'Continue',
+      extension_balance: '50.00',
+    });
     expect(await repository.getBalance('brand-new')).toEqual(money('50.00'));
   });
 
   it('never returns the email, and no membership claims for a suspended member', async () => {
     const answer = await call({ json: preToken({ objectId: EMILY, email: 'sam@fabrikam.com' }) });
-    expect(answer.body).toEqual({ version: '1.0.0', action: 'Continue', extension_balance: '202.75' });
+    expect(answer.body).toEqual({
+      version: '1.0.0',
+      action: 'Continue',
+      extension_balance: '202.75',
+    });
     expect(answer.text).not.toContain('email');
   });
 

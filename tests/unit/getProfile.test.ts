@@ -36,7 +36,10 @@ describe('GetProfile, custom policy (orchestration step)', () => {
   });
 
   it('uses STARTING_BALANCE for new users', async () => {
-    const answer = await call({ json: { objectId: 'rich-user' } }, testDeps({ repository, env: { STARTING_BALANCE: '100.5' } }));
+    const answer = await call(
+      { json: { objectId: 'rich-user' } },
+      testDeps({ repository, env: { STARTING_BALANCE: '100.5' } }),
+    );
     expect(answer.body).toEqual({ balance: '100.50' });
   });
 
@@ -45,7 +48,10 @@ describe('GetProfile, custom policy (orchestration step)', () => {
     await repository.setBalance('other', money('1'));
     const retry = await call({ json: { objectId: 'retry-user' } });
     expect(retry.body).toEqual(first.body);
-    expect(deps.telemetry.events.map((e) => e.properties.outcome)).toEqual(['registered', 'existing']);
+    expect(deps.telemetry.events.map((e) => e.properties.outcome)).toEqual([
+      'registered',
+      'existing',
+    ]);
   });
 
   it('with no objectId, answers 400 in the error shape', async () => {
@@ -64,8 +70,14 @@ describe('GetProfile, custom policy (orchestration step)', () => {
 
 describe('GetProfile, user flow', () => {
   it('answers Continue with extension_balance', async () => {
-    const answer = await call({ json: { step: 'PreTokenIssuance', objectId: KNOWN, client_id: 'c' } });
-    expect(answer.body).toEqual({ version: '1.0.0', action: 'Continue', extension_balance: '760.50' });
+    const answer = await call({
+      json: { step: 'PreTokenIssuance', objectId: KNOWN, client_id: 'c' },
+    });
+    expect(answer.body).toEqual({
+      version: '1.0.0',
+      action: 'Continue',
+      extension_balance: '760.50',
+    });
     expectUserFlowAnswer(answer);
   });
 

@@ -12,9 +12,15 @@ let repository: MemoryLoyaltyRepository;
 
 beforeEach(async () => {
   repository = new MemoryLoyaltyRepository();
-  await repository.saveMember(aMember({ email: 'david@contoso.com', loyaltyId: '5678', promoCode: 'SPRING24' }));
-  await repository.saveMember(aMember({ email: 'david@contoso.com', loyaltyId: '9001', status: 'suspended' }));
-  await repository.saveMember(aMember({ email: 'sam@fabrikam.com', loyaltyId: '7777', status: 'suspended' }));
+  await repository.saveMember(
+    aMember({ email: 'david@contoso.com', loyaltyId: '5678', promoCode: 'SPRING24' }),
+  );
+  await repository.saveMember(
+    aMember({ email: 'david@contoso.com', loyaltyId: '9001', status: 'suspended' }),
+  );
+  await repository.saveMember(
+    aMember({ email: 'sam@fabrikam.com', loyaltyId: '7777', status: 'suspended' }),
+  );
   deps = testDeps({ repository });
 });
 
@@ -23,7 +29,9 @@ const call = (spec: RequestSpec, d: TestDeps = deps) =>
 
 describe('ValidateProfile, custom policy (validation technical profile)', () => {
   it('when the pair is registered, answers 200 with the promo code only', async () => {
-    const answer = await call({ json: { email: 'david@contoso.com', loyaltyId: '5678', lang: '1033' } });
+    const answer = await call({
+      json: { email: 'david@contoso.com', loyaltyId: '5678', lang: '1033' },
+    });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ promoCode: 'SPRING24' });
     expectCustomPolicyAnswer(answer);
@@ -35,7 +43,9 @@ describe('ValidateProfile, custom policy (validation technical profile)', () => 
   });
 
   it("when the loyalty ID is unknown, answers 409 with the documented message and the request's values", async () => {
-    const answer = await call({ json: { email: 'david@contoso.com', loyaltyId: '1234', lang: '1033' } });
+    const answer = await call({
+      json: { email: 'david@contoso.com', loyaltyId: '1234', lang: '1033' },
+    });
     expect(answer.status).toBe(409);
     expect(answer.body).toMatchObject({
       version: '1.0.0',
@@ -65,16 +75,26 @@ describe('ValidateProfile, custom policy (validation technical profile)', () => 
   );
 
   it('when the lang claim arrives as an unresolved claim resolver, warns naming the missing policy setting', async () => {
-    const answer = await call({ json: { email: 'david@contoso.com', loyaltyId: '1234', lang: '{Culture:LCID}' } });
-    expect(answer.logs.some((l) => l.level === 'warning' && l.message.includes('IncludeClaimResolvingInClaimsHandling'))).toBe(true);
+    const answer = await call({
+      json: { email: 'david@contoso.com', loyaltyId: '1234', lang: '{Culture:LCID}' },
+    });
+    expect(
+      answer.logs.some(
+        (l) => l.level === 'warning' && l.message.includes('IncludeClaimResolvingInClaimsHandling'),
+      ),
+    ).toBe(true);
   });
 
   it('answers in the language the lang (or language) claim names', async () => {
-    const fr = await call({ json: { email: 'david@contoso.com', loyaltyId: '1234', lang: '1036' } });
+    const fr = await call({
+      json: { email: 'david@contoso.com', loyaltyId: '1234', lang: '1036' },
+    });
     expect(fr.body.userMessage).toBe(
       "L'identifiant de fidélité '1234' n'est pas associé à l'adresse e-mail 'david@contoso.com'.",
     );
-    const es = await call({ json: { email: 'david@contoso.com', loyaltyId: '1234', language: 'es-MX' } });
+    const es = await call({
+      json: { email: 'david@contoso.com', loyaltyId: '1234', language: 'es-MX' },
+    });
     expect(es.body.userMessage).toContain('no está asociado');
   });
 
@@ -102,7 +122,9 @@ describe('ValidateProfile, custom policy (validation technical profile)', () => 
   });
 
   it('treats a number where a string is expected as its text', async () => {
-    const answer = await call({ json: { email: 'david@contoso.com', loyaltyId: 5678, lang: 1033 } });
+    const answer = await call({
+      json: { email: 'david@contoso.com', loyaltyId: 5678, lang: 1033 },
+    });
     expect(answer.body).toEqual({ promoCode: 'SPRING24' });
   });
 
@@ -113,7 +135,9 @@ describe('ValidateProfile, custom policy (validation technical profile)', () => 
   });
 
   it('reads claims sent as a form (SendClaimsIn Form)', async () => {
-    const answer = await call({ form: { email: 'david@contoso.com', loyaltyId: '5678', lang: '1033' } });
+    const answer = await call({
+      form: { email: 'david@contoso.com', loyaltyId: '5678', lang: '1033' },
+    });
     expect(answer.body).toEqual({ promoCode: 'SPRING24' });
   });
 
@@ -142,7 +166,14 @@ describe('ValidateProfile, custom policy (validation technical profile)', () => 
   });
 
   it('records one decision event with its outcome and dimensions', async () => {
-    await call({ json: { email: 'david@contoso.com', loyaltyId: '1234', lang: '1036', correlationId: 'corr-1' } });
+    await call({
+      json: {
+        email: 'david@contoso.com',
+        loyaltyId: '1234',
+        lang: '1036',
+        correlationId: 'corr-1',
+      },
+    });
     expect(deps.telemetry.events).toEqual([
       {
         name: 'ValidateProfile',
@@ -171,13 +202,23 @@ describe('ValidateProfile, user flow at PostAttributeCollection ("Before creatin
   it('when registered, answers Continue with extension_promoCode', async () => {
     const answer = await call({ json: attributes({ extension_loyaltyId: '5678' }) });
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ version: '1.0.0', action: 'Continue', extension_promoCode: 'SPRING24' });
+    expect(answer.body).toEqual({
+      version: '1.0.0',
+      action: 'Continue',
+      extension_promoCode: 'SPRING24',
+    });
     expectUserFlowAnswer(answer);
   });
 
   it('reads extension_<appId>_loyaltyId matching the name case-insensitively, and names claims with EXTENSIONS_APP_ID', async () => {
-    const withAppId = testDeps({ repository, env: { EXTENSIONS_APP_ID: '0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9' } });
-    const answer = await call({ json: attributes({ [`extension_${APP_ID}_LoyaltyID`]: '5678' }) }, withAppId);
+    const withAppId = testDeps({
+      repository,
+      env: { EXTENSIONS_APP_ID: '0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9' },
+    });
+    const answer = await call(
+      { json: attributes({ [`extension_${APP_ID}_LoyaltyID`]: '5678' }) },
+      withAppId,
+    );
     expect(answer.body).toEqual({
       version: '1.0.0',
       action: 'Continue',
@@ -198,7 +239,9 @@ describe('ValidateProfile, user flow at PostAttributeCollection ("Before creatin
   });
 
   it('answers in the language of ui_locales', async () => {
-    const answer = await call({ json: attributes({ extension_loyaltyId: '1234', ui_locales: 'ja-JP' }) });
+    const answer = await call({
+      json: attributes({ extension_loyaltyId: '1234', ui_locales: 'ja-JP' }),
+    });
     expect(answer.body.userMessage).toContain('関連付けられていません');
   });
 
@@ -220,14 +263,20 @@ describe('ValidateProfile, user flow at PostFederationSignup', () => {
   const federated = (email: string) => ({
     step: 'PostFederationSignup',
     email,
-    identities: [{ signInType: 'federated', issuer: 'facebook.com', issuerAssignedId: '0123456789' }],
+    identities: [
+      { signInType: 'federated', issuer: 'facebook.com', issuerAssignedId: '0123456789' },
+    ],
     client_id: 'c',
     ui_locales: 'en-US',
   });
 
   it('for an email with an active membership, answers Continue pre-filling the loyalty ID', async () => {
     const answer = await call({ json: federated('DAVID@contoso.com') });
-    expect(answer.body).toEqual({ version: '1.0.0', action: 'Continue', extension_loyaltyId: '5678' });
+    expect(answer.body).toEqual({
+      version: '1.0.0',
+      action: 'Continue',
+      extension_loyaltyId: '5678',
+    });
     expectUserFlowAnswer(answer);
   });
 
@@ -250,6 +299,8 @@ describe('ValidateProfile, user flow at PreTokenIssuance', () => {
       json: { step: 'PreTokenIssuance', email: 'david@contoso.com', extension_loyaltyId: '1234' },
     });
     expect(answer.body).toEqual({ version: '1.0.0', action: 'Continue' });
-    expect(answer.logs.some((l) => l.level === 'warning' && l.message.includes('PreTokenIssuance'))).toBe(true);
+    expect(
+      answer.logs.some((l) => l.level === 'warning' && l.message.includes('PreTokenIssuance')),
+    ).toBe(true);
   });
 });

@@ -1,0 +1,205 @@
+/**
+ * The functions over the real Table adapter and Azurite: stored state, concurrency, and
+ * degraded answers when storage fails (fake SDK transport, a silent server, a refused port).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TableClient } from '@azure/data-tables';
+import { makeEnrichToken } from '../../functions/EnrichToken';
+import { makeGetProfile } from '../../functions/GetProfile';
+import { makeHealth } from '../../functions/health';
+import { makeValidateProfile } from '../../functions/ValidateProfile';
+import { azuriteConnectionString as azuriteOn } from '../../scripts/host/azurite';
+import { createTableClient } from '../../shared/storage/connection';
+import { TableLoyaltyRepository } from '../../shared/storage/tableRepository';
+import { aMember } from '../support/builders';
+import { expectCustomPolicyAnswer, expectUserFlowAnswer } from '../support/contract';
+import { refusingPort, silentServer, statusTransport } from '../support/faultyStorage';
+import { invoke, testDeps } from '../support/invoke';
+import { azuriteConnectionString, tableRepository, uniqueTableNames } from '../support/tables';
+
+describe('functions on Table Storage (Azurite)', () => {
+  const tables = uniqueTableNames('Fn');
+  let repository: TableLoyaltyRepository;
+
+  beforeAll(async () => {
+    repository = tableRepository('unused', tables);
+    await repository.init();
+    await repository.saveMember(
+      aMember({ email: 'o#hash?/x+y@contoso.com', loyaltyId: '42', promoCode: 'HASH' }),
+    );
+  });
+
+  it('validates a pair whose email holds # ? / + against the stored row', async () => {
+    const answer = await invoke(makeValidateProfile(testDeps({ repository })), {
+      json: { email: 'O#hash?/x+y@Contoso.com', loyaltyId: '42' },
+    });
+    expect(answer.body).toEqual({ promoCode: 'HASH' });
+  });
+
+  it('50 concurrent first calls for one new objectId (GetProfile and EnrichToken mixed) create exactly one row and agree', async () => {
+    const deps = testDeps({ repository });
+    const getProfile = makeGetProfile(deps);
+    const enrichToken = makeEnrichToken(deps);
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        i % 2 === 0
+          ? invoke(getProfile, { json: { objectId: 'race-user' } }).then((a) => a.body.balance)
+          : invoke(enrichToken, { json: { step: 'PreTokenIssuance', objectId: 'race-user' } }).then(
+              (a) => a.body.extension_balance,
+            ),
+      ),
+    );
+    expect(new Set(answers)).toEqual(new Set(['50.00']));
+
+    const balances = createTableClient(azuriteConnectionString(), tables.balancesTableName);
+    const rows = [];
+    for await (const row of balances.listEntities<{ objectId: string }>()) {
+      if (row.objectId === 'race-user') rows.push(row);
+    }
+    expect(rows).toHaveLength(1);
+    expect(deps.telemetry.events.filter((e) => e.properties.outcome === 'registered')).toHaveLength(
+      1,
+    );
+  });
+
+  it('stores the balance as exact decimal text, never a float', async () => {
+    await repository.setBalance('decimal-user', { cents: 1234567890123n });
+    const balances = createTableClient(azuriteConnectionString(), tables.balancesTableName);
+    const row = await balances.getEntity<{ balance: unknown }>(
+      Buffer.from('decimal-user').toString('base64url'),
+      'balance',
+    );
+    expect(row.balance).toBe('12345678901.23');
+    const answer = await invoke(makeGetProfile(testDeps({ repository })), {
+      json: { objectId: 'decimal-user' },
+    });
+    expect(answer.body).toEqual({ balance: '12345678901.23' });
+  });
+
+  it('recreates a table deleted while the app runs, once, and answers', async () => {
+    const own = tableRepository('Drop');
+    await own.init();
+    const client = createTableClient(
+      azuriteConnectionString(),
+      (own as unknown as { balances: TableClient }).balances.tableName,
+    );
+    await client.deleteTable();
+    const answer = await invoke(makeGetProfile(testDeps({ repository: own })), {
+      json: { objectId: 'after-drop' },
+    });
+    expect(answer.body).toEqual({ balance: '50.00' });
+  });
+
+  it('health answers 200 with storage ok', async () => {
+    const answer = await invoke(makeHealth(testDeps({ repository })), { method: 'GET' });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ status: 'ok', storage: 'ok', version: '1.0.0' });
+  });
+});
+
+describe('when storage fails', () => {
+  const unavailableRepositories: [
+    string,
+    () => Promise<{ repo: TableLoyaltyRepository; done: () => Promise<void> }>,
+  ][] = [
+    [
+      'answers 503',
+      async () => ({
+        repo: tableRepository('Busy', { clientOptions: { httpClient: statusTransport(503) } }),
+        done: async () => {},
+      }),
+    ],
+    [
+      'answers 500',
+      async () => ({
+        repo: tableRepository('Broken', { clientOptions: { httpClient: statusTransport(500) } }),
+        done: async () => {},
+      }),
+    ],
+    [
+      'refuses connections',
+      async () => ({
+        repo: new TableLoyaltyRepository({
+          connectionString: azuriteOn(await refusingPort()),
+          ...uniqueTableNames('Refused'),
+        }),
+        done: async () => {},
+      }),
+    ],
+    [
+      'accepts connections and never answers',
+      async () => {
+        const silent = await silentServer();
+        return {
+          repo: new TableLoyaltyRepository({
+            connectionString: azuriteOn(silent.port),
+            ...uniqueTableNames('Silent'),
+            timeoutMs: 300,
+          }),
+          done: silent.close,
+        };
+      },
+    ],
+  ];
+
+  describe.each(unavailableRepositories)('(storage %s)', (_label, make) => {
+    let repo: TableLoyaltyRepository;
+    let done: () => Promise<void>;
+    beforeAll(async () => {
+      ({ repo, done } = await make());
+    });
+    afterAll(async () => done());
+
+    it('ValidateProfile answers 409 with a retry message (custom policy) and logs a warning', async () => {
+      const answer = await invoke(makeValidateProfile(testDeps({ repository: repo })), {
+        json: { email: 'a@contoso.com', loyaltyId: '1' },
+      });
+      expect(answer.status).toBe(409);
+      expect(answer.body.userMessage).toBe(
+        "We can't check your loyalty ID right now. Please try again in a moment.",
+      );
+      expectCustomPolicyAnswer(answer);
+      expect(
+        answer.logs.some((l) => l.level === 'warning' && l.message.includes(answer.invocationId)),
+      ).toBe(true);
+    });
+
+    it('ValidateProfile answers a ValidationError at PostAttributeCollection and Continue at PostFederationSignup', async () => {
+      const handler = makeValidateProfile(testDeps({ repository: repo }));
+      const pac = await invoke(handler, {
+        json: { step: 'PostAttributeCollection', email: 'a@contoso.com', extension_loyaltyId: '1' },
+      });
+      expect(pac.status).toBe(400);
+      expect(pac.body.action).toBe('ValidationError');
+      expectUserFlowAnswer(pac);
+      const pfs = await invoke(handler, {
+        json: { step: 'PostFederationSignup', email: 'a@contoso.com' },
+      });
+      expect(pfs.body).toEqual({ version: '1.0.0', action: 'Continue' });
+    });
+
+    it('GetProfile answers 200 without balance', async () => {
+      const deps = testDeps({ repository: repo });
+      const answer = await invoke(makeGetProfile(deps), { json: { objectId: 'o' } });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({});
+      expect(deps.telemetry.events[0]?.properties.outcome).toBe('unavailable');
+    });
+
+    it('EnrichToken answers Continue without the claims it could not read', async () => {
+      const answer = await invoke(makeEnrichToken(testDeps({ repository: repo })), {
+        json: { step: 'PreTokenIssuance', objectId: 'o', email: 'a@contoso.com' },
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({ version: '1.0.0', action: 'Continue' });
+    });
+
+    it('health answers 503 with storage unavailable', async () => {
+      const answer = await invoke(makeHealth(testDeps({ repository: repo }), 500), {
+        method: 'GET',
+      });
+      expect(answer.status).toBe(503);
+      expect(answer.body).toEqual({ status: 'degraded', storage: 'unavailable', version: '1.0.0' });
+    });
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * Runs the built local host (`node dist/scripts/start.js`, what `npm start` runs) as a child
+ * process and waits for its "Host started" line.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { freePort } from '../../scripts/host/azurite';
+
+export const APP_ROOT = resolve(__dirname, '..', '..');
+
+export interface RunningHost {
+  readonly baseUrl: string;
+  readonly port: number;
+  readonly process: ChildProcess;
+  output(): string;
+  /** Sends SIGINT (Ctrl-C) and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export async function startHost(
+  env: Record<string, string>,
+  options: { appRoot?: string; port?: number } = {},
+): Promise<RunningHost> {
+  const port = options.port ?? (await freePort());
+  const appRoot = options.appRoot ?? APP_ROOT;
+  const child = spawn(process.execPath, [resolve(appRoot, 'dist/scripts/start.js')], {
+    cwd: appRoot,
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolveExit) =>
+    child.once('exit', (code) => resolveExit(code)),
+  );
+  await new Promise<void>((resolveStart, reject) => {
+    const timer = setTimeout(() => reject(new Error(`host did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString('utf8');
+      if (output.includes('Host started')) {
+        clearTimeout(timer);
+        resolveStart();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`host exited with ${code} before it started:\n${output}`));
+    });
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    port,
+    process: child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGINT');
+      return exited;
+    },
+  };
+}
+
+/** Runs the built start script to completion (for start-up failures). */
+export function runStart(
+  env: Record<string, string>,
+  appRoot = APP_ROOT,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, [resolve(appRoot, 'dist/scripts/start.js')], {
+      cwd: appRoot,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    child.stderr?.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    child.once('exit', (code) => resolveRun({ code, output }));
+  });
+}

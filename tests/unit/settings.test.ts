@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../shared/config';
+import { API_VERSION } from '../../shared/contract/responses';
+import { formatMoney, parseMoney } from '../../shared/loyalty/money';
+import { createTableClient, tableEndpoint } from '../../shared/storage/connection';
+import { encodeKey } from '../../shared/storage/keys';
+
+const ROOT = join(__dirname, '..', '..');
+
+describe('settings', () => {
+  it('has safe defaults and is frozen', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      tablesConnectionString: 'UseDevelopmentStorage=true',
+      loyaltyTableName: 'LoyaltyMembers',
+      balancesTableName: 'Balances',
+      defaultLanguage: 'en',
+      functionsAuthLevel: 'function',
+      extensionsAppId: undefined,
+    });
+    expect(formatMoney(config.startingBalance)).toBe('50.00');
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('prefers TABLES_CONNECTION_STRING, then AzureWebJobsStorage', () => {
+    expect(
+      loadConfig({ AzureWebJobsStorage: 'A', TABLES_CONNECTION_STRING: 'T' })
+        .tablesConnectionString,
+    ).toBe('T');
+    expect(loadConfig({ AzureWebJobsStorage: 'A' }).tablesConnectionString).toBe('A');
+  });
+
+  it.each([
+    ['STARTING_BALANCE', 'fifty'],
+    ['STARTING_BALANCE', '-1'],
+    ['LOYALTY_TABLE_NAME', 'bad-name'],
+    ['BALANCES_TABLE_NAME', '1abc'],
+    ['EXTENSIONS_APP_ID', 'not-a-guid'],
+    ['DEFAULT_LANGUAGE', 'tlh'],
+    ['FUNCTIONS_AUTH_LEVEL', 'system'],
+  ])('refuses a malformed %s (%s), naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(`Setting ${name} is malformed`);
+  });
+
+  it('lists every setting in local.settings.sample.json and the README', () => {
+    const sample = JSON.parse(readFileSync(join(ROOT, 'local.settings.sample.json'), 'utf8')) as {
+      Values: Record<string, string>;
+    };
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const sources = ['shared/config.ts', 'scripts/start.ts', 'scripts/host/localStorage.ts']
+      .map((f) => readFileSync(join(ROOT, f), 'utf8'))
+      .join('\n');
+    // Every name the code reads: read(env, 'X'), tableName(env, 'X', …), env.X, process.env.X.
+    const names = new Set(
+      [...sources.matchAll(/env(?:\.|,\s*')([A-Za-z_][A-Za-z0-9_]+)/g)].map((m) => m[1] as string),
+    );
+    expect(names).toContain('STARTING_BALANCE');
+    expect(names).toContain('PORT');
+    for (const name of names) {
+      expect(sample.Values, name).toHaveProperty(name);
+      expect(readme, name).toContain(`\`${name}\``);
+    }
+  });
+
+  it('keeps API_VERSION equal to the package version', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(API_VERSION).toBe(pkg.version);
+  });
+});
+
+describe('money', () => {
+  it.each([
+    ['760.5', '760.50'],
+    ['760.50', '760.50'],
+    ['0', '0.00'],
+    ['0.07', '0.07'],
+    ['999999999999999.99', '999999999999999.99'],
+  ])('reads %s exactly as %s', (text, formatted) => {
+    const parsed = parseMoney(text);
+    expect(parsed.ok && formatMoney(parsed.value)).toBe(formatted);
+  });
+
+  it('adds without binary float error', () => {
+    const a = parseMoney('0.1');
+    const b = parseMoney('0.2');
+    if (!a.ok || !b.ok) throw new Error('parse');
+    expect(formatMoney({ cents: a.value.cents + b.value.cents })).toBe('0.30');
+  });
+
+  it.each(['1.234', '-1', '1e3', 'NaN', '', '12,50'])('refuses %j', (text) => {
+    expect(parseMoney(text).ok).toBe(false);
+  });
+});
+
+describe('storage connection', () => {
+  it('accepts an Azurite on another port given with an http TableEndpoint', () => {
+    const cs =
+      'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:20002/devstoreaccount1;';
+    expect(tableEndpoint(cs)).toBe('http://127.0.0.1:20002/devstoreaccount1');
+    expect(createTableClient(cs, 'Members').url).toBe('http://127.0.0.1:20002/devstoreaccount1');
+  });
+
+  it('knows where development storage and Azure accounts live', () => {
+    expect(tableEndpoint('UseDevelopmentStorage=true')).toBe(
+      'http://127.0.0.1:10002/devstoreaccount1',
+    );
+    expect(
+      tableEndpoint(
+        'DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=a2V5;EndpointSuffix=core.windows.net',
+      ),
+    ).toBe('https://acme.table.core.windows.net');
+  });
+
+  it('encodes any key into the characters Table keys allow', () => {
+    for (const value of ['a/b\\c#d?e', 'ü@例子.中国', '\u0001ctl', 'x'.repeat(2000)]) {
+      const key = encodeKey(value);
+      expect(key).toMatch(/^[A-Za-z0-9_~-]+$/);
+      expect(key.length).toBeLessThanOrEqual(512);
+    }
+    expect(encodeKey('a@b.c')).not.toBe(encodeKey('A@b.c'));
+  });
+});
