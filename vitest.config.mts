@@ -8,5 +8,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     restoreMocks: true,
+    reporters: ['default', './tests/support/summaryReporter.ts'],
   },
 });
