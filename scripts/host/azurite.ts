@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { watchOutput } from './childOutput';
 
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
 export const AZURITE_KEY =
@@ -67,30 +68,14 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(`Azurite did not start within ${options.startTimeoutMs ?? 20000} ms:\n${output}`),
-      );
-    }, options.startTimeoutMs ?? 20000);
-    const onData = (chunk: Buffer): void => {
-      const text = chunk.toString('utf8');
-      output += text;
-      for (const line of text.split('\n')) if (line.trim()) options.onOutput?.(line.trim());
-      if (/successfully started|successfully listening/i.test(output)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`Azurite exited with code ${code} before it started:\n${output}`));
-    });
-  });
+  const timeoutMs = options.startTimeoutMs ?? 20000;
+  await watchOutput(
+    child,
+    /successfully started|successfully listening/i,
+    'Azurite',
+    timeoutMs,
+    options.onOutput,
+  ).ready;
 
   return {
     port,

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { freePort } from '../../scripts/host/azurite';
+import { watchOutput } from '../../scripts/host/childOutput';
 
 export const APP_ROOT = resolve(__dirname, '..', '..');
 
@@ -28,31 +29,16 @@ export async function startHost(
     env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
   const exited = new Promise<number | null>((resolveExit) =>
     child.once('exit', (code) => resolveExit(code)),
   );
-  await new Promise<void>((resolveStart, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host did not start:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString('utf8');
-      if (output.includes('Host started')) {
-        clearTimeout(timer);
-        resolveStart();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`host exited with ${code} before it started:\n${output}`));
-    });
-  });
+  const output = watchOutput(child, /Host started/, 'host', 30_000);
+  await output.ready;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     port,
     process: child,
-    output: () => output,
+    output: output.text,
     async stop() {
       if (child.exitCode === null) child.kill('SIGINT');
       return exited;
