@@ -28,33 +28,41 @@ async function orNothing(
 }
 
 export function makeEnrichToken(deps: Deps): HttpHandler {
-  return httpFunction(deps, async (call) => {
-    const { objectId, email } = call.input;
-    if (call.step !== undefined && call.step !== 'PreTokenIssuance') {
-      call.warn(
-        `called at ${call.step}: EnrichToken belongs to "Before sending the token" (PreTokenIssuance).`,
-      );
-    }
-    const [balance, membership] = await Promise.all([
-      objectId === undefined
-        ? {}
-        : orNothing(call, 'balance', async () => {
-            const verdict = await balanceOf(deps.repository, objectId, deps.config.startingBalance);
-            return { balance: verdict.balance };
-          }),
-      email === undefined
-        ? {}
-        : orNothing(call, 'membership', async () => {
-            const verdict = await membershipOf(deps.repository, email);
-            return verdict.outcome === 'member'
-              ? { loyaltyId: verdict.loyaltyId, promoCode: verdict.promoCode }
-              : {};
-          }),
-    ]);
-    const claims: OutputClaims = { ...balance, ...membership };
-    call.track('claims', { claims: Object.keys(claims).sort().join(',') || '(none)' });
-    return call.answer({ kind: 'continue', claims });
-  });
+  return httpFunction(
+    deps,
+    async (call) => {
+      const { objectId, email } = call.input;
+      if (call.step !== undefined && call.step !== 'PreTokenIssuance') {
+        call.warn(
+          `called at ${call.step}: EnrichToken belongs to "Before sending the token" (PreTokenIssuance).`,
+        );
+      }
+      const [balance, membership] = await Promise.all([
+        objectId === undefined
+          ? {}
+          : orNothing(call, 'balance', async () => {
+              const verdict = await balanceOf(
+                deps.repository,
+                objectId,
+                deps.config.startingBalance,
+              );
+              return { balance: verdict.balance };
+            }),
+        email === undefined
+          ? {}
+          : orNothing(call, 'membership', async () => {
+              const verdict = await membershipOf(deps.repository, email);
+              return verdict.outcome === 'member'
+                ? { loyaltyId: verdict.loyaltyId, promoCode: verdict.promoCode }
+                : {};
+            }),
+      ]);
+      const claims: OutputClaims = { ...balance, ...membership };
+      call.track('claims', { claims: Object.keys(claims).sort().join(',') || '(none)' });
+      return call.answer({ kind: 'continue', claims });
+    },
+    (call) => call.answer({ kind: 'continue', claims: {} }),
+  );
 }
 
 const runtime = getRuntime();

@@ -5,32 +5,41 @@
  * When storage is unavailable the sign-in goes on: 200 without balance (the policy's
  * DefaultValue applies).
  */
-import { app, type HttpHandler } from '@azure/functions';
+import { app, type HttpHandler, type HttpResponseInit } from '@azure/functions';
 import { missingClaim } from '../shared/contract/errors';
-import { describeError, httpFunction, type Deps } from '../shared/http/pipeline';
+import { httpFunction, type Call, type Deps } from '../shared/http/pipeline';
 import { balanceOf } from '../shared/loyalty/rules';
 import { getRuntime } from '../shared/runtime';
-import { StorageUnavailableError } from '../shared/storage/repository';
+
+/**
+ * Storage could not answer in time. By default the sign-in goes on without balance (the
+ * policy's DefaultValue applies); with GETPROFILE_FAIL_CLOSED=true a custom policy gets a 409.
+ */
+function degraded(deps: Deps, call: Call): HttpResponseInit {
+  if (!deps.config.getProfileFailClosed) return call.answer({ kind: 'continue', claims: {} });
+  return call.answer({
+    kind: 'invalid',
+    code: 'Unavailable',
+    userMessage: call.message('profileUnavailable'),
+  });
+}
 
 export function makeGetProfile(deps: Deps): HttpHandler {
-  return httpFunction(deps, async (call) => {
-    const { objectId } = call.input;
-    if (objectId === undefined) {
-      if (call.dialect === 'customPolicy') return call.fail(missingClaim('objectId'));
-      call.track('noObjectId');
-      return call.answer({ kind: 'continue', claims: {} });
-    }
-    try {
+  return httpFunction(
+    deps,
+    async (call) => {
+      const { objectId } = call.input;
+      if (objectId === undefined) {
+        if (call.dialect === 'customPolicy') return call.fail(missingClaim('objectId'));
+        call.track('noObjectId');
+        return call.answer({ kind: 'continue', claims: {} });
+      }
       const verdict = await balanceOf(deps.repository, objectId, deps.config.startingBalance);
       call.track(verdict.outcome);
       return call.answer({ kind: 'continue', claims: { balance: verdict.balance } });
-    } catch (error) {
-      if (!(error instanceof StorageUnavailableError)) throw error;
-      call.warn(`storage unavailable, answering without balance: ${describeError(error)}`);
-      call.track('unavailable');
-      return call.answer({ kind: 'continue', claims: {} });
-    }
-  });
+    },
+    (call) => degraded(deps, call),
+  );
 }
 
 const runtime = getRuntime();

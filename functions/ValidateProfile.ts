@@ -9,17 +9,17 @@
  */
 import { app, type HttpHandler } from '@azure/functions';
 import { missingClaim } from '../shared/contract/errors';
-import { httpFunction, describeError, type Call, type Deps } from '../shared/http/pipeline';
+import { httpFunction, type Call, type Deps } from '../shared/http/pipeline';
 import { emailDomain } from '../shared/loyalty/email';
 import { checkLoyaltyId, membershipOf } from '../shared/loyalty/rules';
 import { getRuntime } from '../shared/runtime';
-import { StorageUnavailableError } from '../shared/storage/repository';
 import type { HttpResponseInit } from '@azure/functions';
 
-function unavailable(call: Call, error: StorageUnavailableError): HttpResponseInit {
-  call.warn(`storage unavailable, answering a retry message: ${describeError(error)}`);
-  call.track('unavailable');
-  if (call.step === 'PostFederationSignup') return call.answer({ kind: 'continue', claims: {} });
+/** Storage could not answer in time: the user is asked to try again (never a 5xx, never a hang). */
+function degraded(call: Call): HttpResponseInit {
+  if (call.step === 'PostFederationSignup' || call.step === 'PreTokenIssuance') {
+    return call.answer({ kind: 'continue', claims: {} });
+  }
   return call.answer({
     kind: 'invalid',
     code: 'Unavailable',
@@ -84,22 +84,21 @@ async function validate(call: Call, deps: Deps): Promise<HttpResponseInit> {
 }
 
 export function makeValidateProfile(deps: Deps): HttpHandler {
-  return httpFunction(deps, async (call) => {
-    if (call.step === 'PreTokenIssuance') {
-      call.warn(
-        'called at PreTokenIssuance: connect EnrichToken to "Before sending the token" and ValidateProfile to "Before creating the user". Answered Continue.',
-      );
-      call.track('misconfigured');
-      return call.answer({ kind: 'continue', claims: {} });
-    }
-    try {
-      if (call.step === 'PostFederationSignup') return await prefill(call, deps, call.input.email);
-      return await validate(call, deps);
-    } catch (error) {
-      if (error instanceof StorageUnavailableError) return unavailable(call, error);
-      throw error;
-    }
-  });
+  return httpFunction(
+    deps,
+    async (call) => {
+      if (call.step === 'PreTokenIssuance') {
+        call.warn(
+          'called at PreTokenIssuance: connect EnrichToken to "Before sending the token" and ValidateProfile to "Before creating the user". Answered Continue.',
+        );
+        call.track('misconfigured');
+        return call.answer({ kind: 'continue', claims: {} });
+      }
+      if (call.step === 'PostFederationSignup') return prefill(call, deps, call.input.email);
+      return validate(call, deps);
+    },
+    degraded,
+  );
 }
 
 const runtime = getRuntime();

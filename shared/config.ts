@@ -18,6 +18,12 @@ export interface Config {
   readonly extensionsAppId: string | undefined;
   readonly defaultLanguage: Language;
   readonly functionsAuthLevel: AuthLevel;
+  /** Upper bound of one storage call, the SDK's own retries included. */
+  readonly storageTimeoutMs: number;
+  /** Upper bound of a whole request: past it the function answers its degraded answer. */
+  readonly requestBudgetMs: number;
+  /** GetProfile answers 409 instead of 200 without balance when storage is unavailable. */
+  readonly getProfileFailClosed: boolean;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +68,28 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return value as T;
 }
 
+function milliseconds(env: Env, name: string, fallback: number): number {
+  const text = read(env, name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 50 || value > 60_000) {
+    throw new ConfigError(
+      name,
+      `is malformed: "${text}" is not a number of milliseconds (50-60000)`,
+    );
+  }
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const text = read(env, name)?.toLowerCase();
+  if (text === undefined) return fallback;
+  if (text !== 'true' && text !== 'false') {
+    throw new ConfigError(name, `is malformed: "${text}" is not true or false`);
+  }
+  return text === 'true';
+}
+
 /** Which connection string the app uses: TABLES_CONNECTION_STRING, then AzureWebJobsStorage. */
 export function tablesConnectionString(env: Env): string {
   return (
@@ -97,6 +125,15 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
+  const storageTimeoutMs = milliseconds(env, 'STORAGE_TIMEOUT_MS', 1500);
+  const requestBudgetMs = milliseconds(env, 'REQUEST_BUDGET_MS', 3000);
+  if (storageTimeoutMs > requestBudgetMs) {
+    throw new ConfigError(
+      'STORAGE_TIMEOUT_MS',
+      `is malformed: ${storageTimeoutMs} ms exceeds REQUEST_BUDGET_MS (${requestBudgetMs} ms)`,
+    );
+  }
+
   return Object.freeze({
     tablesConnectionString: tablesConnectionString(env),
     loyaltyTableName: tableName(env, 'LOYALTY_TABLE_NAME', 'LoyaltyMembers'),
@@ -110,5 +147,8 @@ export function loadConfig(env: Env = process.env): Config {
       ['function', 'anonymous', 'admin'],
       'function',
     ),
+    storageTimeoutMs,
+    requestBudgetMs,
+    getProfileFailClosed: flag(env, 'GETPROFILE_FAIL_CLOSED', false),
   });
 }

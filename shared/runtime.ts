@@ -21,6 +21,7 @@ export function createRuntime(
       connectionString: config.tablesConnectionString,
       loyaltyTableName: config.loyaltyTableName,
       balancesTableName: config.balancesTableName,
+      timeoutMs: config.storageTimeoutMs,
     }),
     telemetry: noTelemetry,
   });

@@ -23,7 +23,7 @@ import {
 } from '../contract/requests';
 import { chooseLanguage } from '../i18n/language';
 import { message, type Language, type MessageKey } from '../i18n/messages';
-import type { LoyaltyRepository } from '../storage/repository';
+import { StorageUnavailableError, type LoyaltyRepository } from '../storage/repository';
 import type { Telemetry, TelemetryProperties } from '../telemetry/telemetry';
 
 /** What a function is built from (injected: tests pass in-memory or Azurite-backed parts). */
@@ -150,13 +150,32 @@ export async function parseCall(
   return { ok: true, value: call };
 }
 
+const BUDGET_SPENT = Symbol('budget spent');
+
+/** The work's result, or BUDGET_SPENT when it has not settled within `ms`. */
+async function within<T>(work: Promise<T>, ms: number): Promise<T | typeof BUDGET_SPENT> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<typeof BUDGET_SPENT>((resolve) => {
+    timer = setTimeout(() => resolve(BUDGET_SPENT), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
- * An HTTP function: parse, then the function's own body. Anything thrown becomes a generic,
+ * An HTTP function: parse, then the function's own body, within REQUEST_BUDGET_MS. When
+ * storage is unavailable, or the body has not answered by then, the function's degraded answer
+ * goes out instead (B2C gives up at 5 s in user flows, 10 s in custom policies), logged as a
+ * warning with the invocation id and counted as the outcome `unavailable`. Anything thrown becomes a generic,
  * contract-shaped 500 and a logged exception with the invocation id; never a stack trace.
  */
 export function httpFunction(
   deps: Deps,
   body: (call: Call) => Promise<HttpResponseInit>,
+  degraded: (call: Call) => HttpResponseInit,
 ): HttpHandler {
   return async (request, context) => {
     let dialect: Dialect = 'customPolicy';
@@ -164,9 +183,26 @@ export function httpFunction(
     try {
       const parsed = await parseCall(request, context, deps);
       if (!parsed.ok) return parsed.response;
-      dialect = parsed.value.dialect;
-      language = parsed.value.language;
-      return await body(parsed.value);
+      const call = parsed.value;
+      dialect = call.dialect;
+      language = call.language;
+      const work = body(call);
+      let answer: HttpResponseInit | typeof BUDGET_SPENT;
+      try {
+        answer = await within(work, deps.config.requestBudgetMs);
+      } catch (error) {
+        if (!(error instanceof StorageUnavailableError)) throw error;
+        call.warn(`storage unavailable (${describeError(error)}): degraded answer`);
+        call.track('unavailable', { reason: 'storage' });
+        return degraded(call);
+      }
+      if (answer !== BUDGET_SPENT) return answer;
+      work.catch(() => undefined); // it finishes (or times out) in the background
+      call.warn(
+        `no answer within REQUEST_BUDGET_MS (${deps.config.requestBudgetMs} ms): degraded answer`,
+      );
+      call.track('unavailable', { reason: 'budget' });
+      return degraded(call);
     } catch (error) {
       context.error(tag(context, `failed: ${describeError(error)}`));
       deps.telemetry.trackException(error, {
