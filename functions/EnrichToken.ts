@@ -17,12 +17,14 @@ async function orNothing(
   call: Call,
   what: string,
   lookup: () => Promise<OutputClaims>,
+  missed: string[],
 ): Promise<OutputClaims> {
   try {
     return await lookup();
   } catch (error) {
     if (!(error instanceof StorageUnavailableError)) throw error;
     call.warn(`storage unavailable, token issued without ${what}: ${describeError(error)}`);
+    missed.push(what);
     return {};
   }
 }
@@ -37,28 +39,42 @@ export function makeEnrichToken(deps: Deps): HttpHandler {
           `called at ${call.step}: EnrichToken belongs to "Before sending the token" (PreTokenIssuance).`,
         );
       }
+      const missed: string[] = [];
       const [balance, membership] = await Promise.all([
         objectId === undefined
           ? {}
-          : orNothing(call, 'balance', async () => {
-              const verdict = await balanceOf(
-                deps.repository,
-                objectId,
-                deps.config.startingBalance,
-              );
-              return { balance: verdict.balance };
-            }),
+          : orNothing(
+              call,
+              'balance',
+              async () => {
+                const verdict = await balanceOf(
+                  deps.repository,
+                  objectId,
+                  deps.config.startingBalance,
+                );
+                return { balance: verdict.balance };
+              },
+              missed,
+            ),
         email === undefined
           ? {}
-          : orNothing(call, 'membership', async () => {
-              const verdict = await membershipOf(deps.repository, email);
-              return verdict.outcome === 'member'
-                ? { loyaltyId: verdict.loyaltyId, promoCode: verdict.promoCode }
-                : {};
-            }),
+          : orNothing(
+              call,
+              'membership',
+              async () => {
+                const verdict = await membershipOf(deps.repository, email);
+                return verdict.outcome === 'member'
+                  ? { loyaltyId: verdict.loyaltyId, promoCode: verdict.promoCode }
+                  : {};
+              },
+              missed,
+            ),
       ]);
       const claims: OutputClaims = { ...balance, ...membership };
-      call.track('claims', { claims: Object.keys(claims).sort().join(',') || '(none)' });
+      call.track(missed.length > 0 ? 'unavailable' : 'claims', {
+        claims: Object.keys(claims).sort().join(',') || '(none)',
+        ...(missed.length > 0 ? { unavailable: missed.join(',') } : {}),
+      });
       return call.answer({ kind: 'continue', claims });
     },
     (call) => call.answer({ kind: 'continue', claims: {} }),

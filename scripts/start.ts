@@ -119,9 +119,12 @@ async function main(): Promise<void> {
       if (stopping) return;
       stopping = true;
       log('information', `${signal}: stopping; letting requests in flight finish...`);
-      const force = setTimeout(() => server.closeAllConnections(), 5000);
+      const force = setTimeout(() => server.closeAllConnections(), 10_000);
+      // Keep-alive sockets become idle once their request is answered: close them as they do.
+      const idle = setInterval(() => server.closeIdleConnections(), 50);
       server.close(() => {
         clearTimeout(force);
+        clearInterval(idle);
         void terminateApp(APP_ROOT)
           .catch(() => undefined)
           .then(stopAzurite)

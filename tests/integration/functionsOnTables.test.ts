@@ -62,6 +62,18 @@ describe('functions on Table Storage (Azurite)', () => {
     );
   });
 
+  it("B2C's retry after an answer changes nothing: same answer, the row untouched", async () => {
+    const handler = makeGetProfile(testDeps({ repository }));
+    const first = await invoke(handler, { json: { objectId: 'retried-user' } });
+    const balances = createTableClient(azuriteConnectionString(), tables.balancesTableName);
+    const key = Buffer.from('retried-user').toString('base64url');
+    const before = await balances.getEntity(key, 'balance');
+    const retry = await invoke(handler, { json: { objectId: 'retried-user' } });
+    const after = await balances.getEntity(key, 'balance');
+    expect(retry.body).toEqual(first.body);
+    expect(after.etag).toBe(before.etag);
+  });
+
   it('stores the balance as exact decimal text, never a float', async () => {
     await repository.setBalance('decimal-user', { cents: 1234567890123n });
     const balances = createTableClient(azuriteConnectionString(), tables.balancesTableName);
