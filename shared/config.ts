@@ -2,6 +2,8 @@
  * Settings, read once from the environment into a frozen, typed object.
  * A missing or malformed setting fails at start with its name (ConfigError).
  */
+import { loadAuthSettings, type AuthSettings } from './auth/settings';
+import { ConfigError } from './configError';
 import { supportedLanguage } from './i18n/language';
 import { LANGUAGES, type Language } from './i18n/messages';
 import { parseMoney, type Money } from './loyalty/money';
@@ -24,17 +26,11 @@ export interface Config {
   readonly requestBudgetMs: number;
   /** GetProfile answers 409 instead of 200 without balance when storage is unavailable. */
   readonly getProfileFailClosed: boolean;
+  /** Which callers may call the B2C functions (API_AUTH and its settings). */
+  readonly auth: AuthSettings;
 }
 
-export class ConfigError extends Error {
-  constructor(
-    readonly setting: string,
-    problem: string,
-  ) {
-    super(`Setting ${setting} ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 export const DEVELOPMENT_STORAGE = 'UseDevelopmentStorage=true';
 
@@ -150,5 +146,6 @@ export function loadConfig(env: Env = process.env): Config {
     storageTimeoutMs,
     requestBudgetMs,
     getProfileFailClosed: flag(env, 'GETPROFILE_FAIL_CLOSED', false),
+    auth: loadAuthSettings(env),
   });
 }

@@ -4,6 +4,7 @@
  * setting, so the app fails at start rather than on the first sign-up.
  */
 import { app } from '@azure/functions';
+import { createAuthenticator } from './auth/authenticate';
 import { loadConfig } from './config';
 import { describeError, type Deps } from './http/pipeline';
 import { TableLoyaltyRepository } from './storage/tableRepository';
@@ -17,6 +18,7 @@ export function createRuntime(
   const config = loadConfig(env);
   return Object.freeze({
     config,
+    authenticator: createAuthenticator(config.auth),
     repository: new TableLoyaltyRepository({
       connectionString: config.tablesConnectionString,
       loyaltyTableName: config.loyaltyTableName,

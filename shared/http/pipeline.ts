@@ -9,6 +9,7 @@ import type {
   HttpResponseInit,
   InvocationContext,
 } from '@azure/functions';
+import type { Authenticator } from '../auth/authenticate';
 import type { Config } from '../config';
 import { answer, errorAnswer, type Decision } from '../contract/answers';
 import { ApiError, internalError } from '../contract/errors';
@@ -29,6 +30,8 @@ import type { Telemetry, TelemetryProperties } from '../telemetry/telemetry';
 /** What a function is built from (injected: tests pass in-memory or Azurite-backed parts). */
 export interface Deps {
   readonly config: Config;
+  /** Checks the caller before anything else is read (API_AUTH). */
+  readonly authenticator: Authenticator;
   readonly repository: LoyaltyRepository;
   readonly telemetry: Telemetry;
 }
@@ -150,6 +153,42 @@ export async function parseCall(
   return { ok: true, value: call };
 }
 
+/**
+ * 401 with a generic body and the configured schemes' challenges; the precise reason goes to
+ * the log only (it never holds the secret).
+ */
+function refuseCaller(
+  reasons: readonly string[],
+  challenges: readonly string[],
+  request: HttpRequest,
+  context: InvocationContext,
+  deps: Deps,
+): HttpResponseInit {
+  context.warn(tag(context, `caller refused: ${reasons.join('; ')}`));
+  deps.telemetry.trackEvent('CallerRefused', {
+    function: context.functionName,
+    reasons: reasons.join('; '),
+  });
+  const error = new ApiError('Unauthorized', 401, 'The caller could not be authenticated.');
+  const language = chooseLanguage(
+    { acceptLanguage: request.headers.get('accept-language') },
+    deps.config.defaultLanguage,
+  ).language;
+  const response = errorAnswer(
+    error,
+    message(language, error.userMessageKey),
+    'customPolicy',
+    context.invocationId,
+  );
+  if (challenges.length > 0) {
+    response.headers = {
+      ...(response.headers as Record<string, string>),
+      'www-authenticate': challenges.join(', '),
+    };
+  }
+  return response;
+}
+
 const BUDGET_SPENT = Symbol('budget spent');
 
 /** The work's result, or BUDGET_SPENT when it has not settled within `ms`. */
@@ -181,6 +220,9 @@ export function httpFunction(
     let dialect: Dialect = 'customPolicy';
     let language = deps.config.defaultLanguage;
     try {
+      const caller = await deps.authenticator.authenticate(request);
+      if (!caller.ok)
+        return refuseCaller(caller.reasons, caller.challenges, request, context, deps);
       const parsed = await parseCall(request, context, deps);
       if (!parsed.ok) return parsed.response;
       const call = parsed.value;

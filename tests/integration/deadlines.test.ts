@@ -13,7 +13,7 @@ import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
 import { TableLoyaltyRepository } from '../../shared/storage/tableRepository';
 import { expectCustomPolicyAnswer, expectUserFlowAnswer } from '../support/contract';
 import { refusingPort, silentServer, statusTransport } from '../support/faultyStorage';
-import { invoke, recordingTelemetry, type RequestSpec } from '../support/invoke';
+import { invoke, testDeps, type RequestSpec } from '../support/invoke';
 import { azuriteConnectionString, uniqueTableNames } from '../support/tables';
 
 const config = loadConfig({}); // the defaults: STORAGE_TIMEOUT_MS 1500, REQUEST_BUDGET_MS 3000
@@ -72,10 +72,10 @@ const probes: Probe[] = [
 async function probeAll(repository: TableLoyaltyRepository): Promise<void> {
   const results = await Promise.all(
     probes.map(async (probe) => {
-      const telemetry = recordingTelemetry();
+      const deps = testDeps({ repository });
       const started = performance.now();
-      const answer = await invoke(probe.make({ config, repository, telemetry }), probe.spec);
-      return { probe, answer, elapsed: performance.now() - started, telemetry };
+      const answer = await invoke(probe.make(deps), probe.spec);
+      return { probe, answer, elapsed: performance.now() - started, telemetry: deps.telemetry };
     }),
   );
   for (const { probe, answer, elapsed, telemetry } of results) {
@@ -134,12 +134,11 @@ describe('the request budget', () => {
   it('answers the degraded answer when the work outlives REQUEST_BUDGET_MS, and says so', async () => {
     const hanging = new MemoryLoyaltyRepository();
     hanging.getOrCreateBalance = () => new Promise(() => undefined);
-    const telemetry = recordingTelemetry();
-    const deps = {
-      config: loadConfig({ STORAGE_TIMEOUT_MS: '100', REQUEST_BUDGET_MS: '200' }),
+    const deps = testDeps({
       repository: hanging,
-      telemetry,
-    };
+      env: { STORAGE_TIMEOUT_MS: '100', REQUEST_BUDGET_MS: '200' },
+    });
+    const telemetry = deps.telemetry;
     const started = performance.now();
     const answer = await invoke(makeGetProfile(deps), { json: { objectId: 'o' } });
     expect(performance.now() - started).toBeLessThanOrEqual(400);
@@ -153,11 +152,10 @@ describe('the request budget', () => {
   });
 
   it('with GETPROFILE_FAIL_CLOSED=true, GetProfile answers 409 when storage is unavailable', async () => {
-    const deps = {
-      config: loadConfig({ GETPROFILE_FAIL_CLOSED: 'true' }),
+    const deps = testDeps({
       repository: tableRepo(azuriteConnectionString(), statusTransport(503)),
-      telemetry: recordingTelemetry(),
-    };
+      env: { GETPROFILE_FAIL_CLOSED: 'true' },
+    });
     const answer = await invoke(makeGetProfile(deps), { json: { objectId: 'o', lang: '1031' } });
     expect(answer.status).toBe(409);
     expect(answer.body.userMessage).toBe(
@@ -187,7 +185,7 @@ describe('table creation', () => {
     const transport = countingTransport();
     const repository = tableRepo(azuriteConnectionString(), transport);
     await repository.init();
-    const handler = makeGetProfile({ config, repository, telemetry: recordingTelemetry() });
+    const handler = makeGetProfile(testDeps({ repository }));
     for (let i = 0; i < 10; i += 1) await invoke(handler, { json: { objectId: `user-${i}` } });
     expect(transport.creates).toBe(2);
   });
@@ -213,7 +211,7 @@ describe('table creation', () => {
     await repository.init();
     const { createTableClient } = await import('../../shared/storage/connection');
     await createTableClient(azuriteConnectionString(), names.balancesTableName).deleteTable();
-    const handler = makeGetProfile({ config, repository, telemetry: recordingTelemetry() });
+    const handler = makeGetProfile(testDeps({ repository }));
     for (let i = 0; i < 5; i += 1) {
       expect((await invoke(handler, { json: { objectId: 'u' } })).body).toEqual({
         balance: '50.00',

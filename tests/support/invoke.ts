@@ -10,6 +10,7 @@ import {
   type HttpResponseInit,
 } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
+import { createAuthenticator } from '../../shared/auth/authenticate';
 import { loadConfig } from '../../shared/config';
 import type { Deps } from '../../shared/http/pipeline';
 import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
@@ -44,8 +45,10 @@ export interface TestDeps extends Deps {
 export function testDeps(
   options: { repository?: LoyaltyRepository; env?: Record<string, string> } = {},
 ): TestDeps {
+  const config = loadConfig(options.env ?? {});
   return {
-    config: loadConfig(options.env ?? {}),
+    config,
+    authenticator: createAuthenticator(config.auth),
     repository: options.repository ?? new MemoryLoyaltyRepository(),
     telemetry: recordingTelemetry(),
   };

@@ -1,0 +1,254 @@
+/**
+ * Caller authentication, as B2C can call: Basic (RFC 7617), an API key header (B2C's
+ * ApiKeyHeader), a client certificate as App Service forwards it (X-ARR-ClientCert), or a Bearer
+ * JWT from Microsoft Entra client credentials. A request passes when any configured check
+ * passes. Every comparison of a secret is constant-time; reasons for a refusal name what was
+ * wrong, never the secret.
+ */
+import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto';
+import type { HttpRequest } from '@azure/functions';
+import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import type {
+  ApiKeySettings,
+  AuthMode,
+  AuthSettings,
+  BasicSettings,
+  BearerSettings,
+  CertificateSettings,
+} from './settings';
+
+export type AuthOutcome =
+  | { readonly ok: true; readonly mode: AuthMode }
+  | {
+      readonly ok: false;
+      /** Why each configured check refused, for the log (no secrets). */
+      readonly reasons: readonly string[];
+      /** WWW-Authenticate challenges of the configured schemes. */
+      readonly challenges: readonly string[];
+    };
+
+export interface Authenticator {
+  authenticate(request: HttpRequest): Promise<AuthOutcome>;
+}
+
+type Check = { ok: true } | { ok: false; reason: string };
+const pass: Check = { ok: true };
+const refuse = (reason: string): Check => ({ ok: false, reason });
+
+/** Equal texts, compared in constant time whatever their lengths. */
+export function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given, 'utf8').digest();
+  const b = createHash('sha256').update(expected, 'utf8').digest();
+  return timingSafeEqual(a, b);
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** RFC 7617: `Basic base64(user-id ":" password)`, UTF-8; the password may contain ":". */
+export function parseBasic(
+  header: string | null,
+): { username: string; password: string } | undefined {
+  const match = /^Basic[ ]+([A-Za-z0-9+/]+={0,2})[ ]*$/i.exec(header ?? '');
+  if (!match?.[1]) return undefined;
+  let decoded: string;
+  try {
+    decoded = UTF8.decode(Buffer.from(match[1], 'base64'));
+  } catch {
+    return undefined;
+  }
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+function checkBasic(settings: BasicSettings, request: HttpRequest): Check {
+  const given = parseBasic(request.headers.get('authorization'));
+  if (given === undefined) return refuse('basic: no Basic credentials');
+  let matched = false;
+  for (const expected of settings.credentials) {
+    // Both comparisons always run: no early exit that would tell which part was wrong.
+    const user = sameSecret(given.username, expected.username);
+    const password = sameSecret(given.password, expected.password);
+    matched = (user && password) || matched;
+  }
+  return matched ? pass : refuse('basic: wrong username or password');
+}
+
+function checkApiKey(settings: ApiKeySettings, request: HttpRequest): Check {
+  const given = request.headers.get(settings.header);
+  if (given === null || given === '') return refuse(`apikey: no ${settings.header} header`);
+  let matched = false;
+  for (const key of settings.keys) matched = sameSecret(given, key) || matched;
+  return matched ? pass : refuse(`apikey: wrong key in ${settings.header}`);
+}
+
+function commonName(distinguishedName: string): string | undefined {
+  return /(?:^|\n)CN=([^\n]*)/.exec(distinguishedName)?.[1];
+}
+
+function nameMatches(expected: string, distinguishedName: string): boolean {
+  const wanted = expected.toLowerCase();
+  return (
+    commonName(distinguishedName)?.toLowerCase() === wanted ||
+    distinguishedName.split('\n').join(', ').toLowerCase() === wanted
+  );
+}
+
+function checkCertificate(settings: CertificateSettings, request: HttpRequest, now: Date): Check {
+  const header = request.headers.get('x-arr-clientcert');
+  if (header === null || header.trim() === '')
+    return refuse('certificate: no X-ARR-ClientCert header');
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(Buffer.from(header.trim(), 'base64'));
+  } catch {
+    return refuse('certificate: X-ARR-ClientCert is not a base64 DER certificate');
+  }
+  const thumbprint = certificate.fingerprint.replace(/:/g, '').toUpperCase();
+  let known = false;
+  for (const allowed of settings.thumbprints) known = sameSecret(thumbprint, allowed) || known;
+  if (!known)
+    return refuse(`certificate: thumbprint ${thumbprint} is not in CLIENT_CERT_THUMBPRINTS`);
+  if (now < new Date(certificate.validFrom) || now > new Date(certificate.validTo)) {
+    return refuse(
+      `certificate: ${thumbprint} is outside its validity (${certificate.validFrom} to ${certificate.validTo})`,
+    );
+  }
+  if (settings.issuer !== undefined && !nameMatches(settings.issuer, certificate.issuer)) {
+    return refuse(`certificate: ${thumbprint} has another issuer than CLIENT_CERT_ISSUER`);
+  }
+  if (settings.subject !== undefined && !nameMatches(settings.subject, certificate.subject)) {
+    return refuse(`certificate: ${thumbprint} has another subject than CLIENT_CERT_SUBJECT`);
+  }
+  return pass;
+}
+
+type KeySet = ReturnType<typeof createRemoteJWKSet>;
+
+/** Signature keys of the issuer: cached, refreshed by jose when a token names an unknown `kid`. */
+function bearerKeys(settings: BearerSettings, cooldownMs: number): () => Promise<KeySet> {
+  let keys: Promise<KeySet> | undefined;
+  const remote = (uri: string): KeySet =>
+    createRemoteJWKSet(new URL(uri), {
+      timeoutDuration: 3000,
+      cooldownDuration: cooldownMs,
+      cacheMaxAge: 60 * 60_000,
+    });
+  return () => {
+    keys ??= (async () => {
+      if (settings.jwksUri !== undefined) return remote(settings.jwksUri);
+      const issuer = (settings.issuers[0] ?? '').replace(/\/+$/, '');
+      const response = await fetch(`${issuer}/.well-known/openid-configuration`, {
+        signal: AbortSignal.timeout(3000),
+      });
+      if (!response.ok) throw new Error(`OpenID configuration answered ${response.status}`);
+      const discovered = (await response.json()) as { jwks_uri?: unknown };
+      if (typeof discovered.jwks_uri !== 'string')
+        throw new Error('OpenID configuration has no jwks_uri');
+      return remote(discovered.jwks_uri);
+    })().catch((error: unknown) => {
+      keys = undefined; // try the discovery again on the next call
+      throw error;
+    });
+    return keys;
+  };
+}
+
+function claimText(payload: JWTPayload, name: string): string | undefined {
+  const value = payload[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+async function checkBearer(
+  settings: BearerSettings,
+  keys: () => Promise<KeySet>,
+  request: HttpRequest,
+): Promise<Check> {
+  const match = /^Bearer[ ]+([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)[ ]*$/i.exec(
+    request.headers.get('authorization') ?? '',
+  );
+  if (!match?.[1]) return refuse('bearer: no Bearer token');
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(match[1], await keys(), {
+      issuer: [...settings.issuers],
+      audience: [...settings.audiences],
+      clockTolerance: settings.clockToleranceSeconds,
+      algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'],
+    }));
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return refuse(
+      `bearer: token refused (${typeof code === 'string' ? code : (error as Error).name})`,
+    );
+  }
+  if (settings.allowedClientIds.length > 0) {
+    const client = (claimText(payload, 'azp') ?? claimText(payload, 'appid'))?.toLowerCase();
+    if (client === undefined || !settings.allowedClientIds.includes(client)) {
+      return refuse('bearer: azp/appid is not in BEARER_ALLOWED_CLIENT_IDS');
+    }
+  }
+  if (settings.requiredRole !== undefined) {
+    const roles = payload.roles;
+    if (!Array.isArray(roles) || !roles.includes(settings.requiredRole)) {
+      return refuse('bearer: the token lacks the role BEARER_REQUIRED_ROLE');
+    }
+  }
+  return pass;
+}
+
+export interface AuthenticatorOptions {
+  readonly clock?: () => Date;
+  /** Least time between two JWKS fetches for unknown `kid`s (default 30 s). */
+  readonly jwksCooldownMs?: number;
+}
+
+export function createAuthenticator(
+  settings: AuthSettings,
+  options: AuthenticatorOptions = {},
+): Authenticator {
+  const clock = options.clock ?? (() => new Date());
+  const keys = settings.bearer
+    ? bearerKeys(settings.bearer, options.jwksCooldownMs ?? 30_000)
+    : undefined;
+  const challenges: string[] = [];
+  if (settings.basic) challenges.push('Basic realm="b2c-claims-api", charset="UTF-8"');
+  if (settings.bearer) challenges.push('Bearer realm="b2c-claims-api"');
+
+  const run = async (mode: AuthMode, request: HttpRequest): Promise<Check> => {
+    switch (mode) {
+      case 'none':
+        return pass;
+      case 'basic':
+        return settings.basic
+          ? checkBasic(settings.basic, request)
+          : refuse('basic: not configured');
+      case 'apikey':
+        return settings.apiKey
+          ? checkApiKey(settings.apiKey, request)
+          : refuse('apikey: not configured');
+      case 'certificate':
+        return settings.certificate
+          ? checkCertificate(settings.certificate, request, clock())
+          : refuse('certificate: not configured');
+      case 'bearer':
+        return settings.bearer && keys
+          ? checkBearer(settings.bearer, keys, request).catch((error: unknown) =>
+              refuse(`bearer: signing keys unavailable (${(error as Error).name})`),
+            )
+          : refuse('bearer: not configured');
+    }
+  };
+
+  return {
+    async authenticate(request) {
+      const reasons: string[] = [];
+      for (const mode of settings.modes) {
+        const check = await run(mode, request);
+        if (check.ok) return { ok: true, mode };
+        reasons.push(check.reason);
+      }
+      return { ok: false, reasons, challenges };
+    },
+  };
+}

@@ -1,0 +1,238 @@
+/**
+ * Caller-authentication settings. `API_AUTH` names the accepted checks (any one passing lets a
+ * request in); each named check must have its settings, or the app refuses to start naming
+ * what is missing. `none` is refused in production unless ALLOW_INSECURE_AUTH=true (B2C's own
+ * AllowInsecureAuthInProduction rule). Nothing fails open.
+ */
+import { ConfigError } from '../configError';
+
+export const AUTH_MODES = ['none', 'basic', 'apikey', 'certificate', 'bearer'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+export interface BasicSettings {
+  /** One pair, or two during a rotation. */
+  readonly credentials: readonly { readonly username: string; readonly password: string }[];
+}
+
+export interface ApiKeySettings {
+  /** Lower-case header name. */
+  readonly header: string;
+  /** One key, or two during a rotation. */
+  readonly keys: readonly string[];
+}
+
+export interface CertificateSettings {
+  /** Upper-case hex SHA-1 thumbprints, no separators. */
+  readonly thumbprints: readonly string[];
+  readonly issuer?: string | undefined;
+  readonly subject?: string | undefined;
+}
+
+export interface BearerSettings {
+  /** Accepted `iss` values (e.g. the v2 `…/v2.0` and the v1 `https://sts.windows.net/{tid}/`). */
+  readonly issuers: readonly string[];
+  /** Where the signing keys are; else discovered from the first issuer's OpenID configuration. */
+  readonly jwksUri?: string | undefined;
+  readonly audiences: readonly string[];
+  /** `azp`/`appid` values accepted; empty = any. */
+  readonly allowedClientIds: readonly string[];
+  readonly requiredRole?: string | undefined;
+  readonly clockToleranceSeconds: number;
+}
+
+export interface AuthSettings {
+  readonly modes: readonly AuthMode[];
+  readonly basic?: BasicSettings;
+  readonly apiKey?: ApiKeySettings;
+  readonly certificate?: CertificateSettings;
+  readonly bearer?: BearerSettings;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function list(env: Env, name: string): string[] {
+  return (read(env, name) ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+/** Secrets are not trimmed inside (a password may end in a space), only checked for presence. */
+function secret(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function requireSetting(env: Env, mode: AuthMode, name: string): string {
+  const value = secret(env, name);
+  if (value === undefined) {
+    throw new ConfigError(name, `is missing: API_AUTH includes '${mode}', which needs it`);
+  }
+  return value;
+}
+
+function isProduction(env: Env): boolean {
+  return read(env, 'AZURE_FUNCTIONS_ENVIRONMENT')?.toLowerCase() === 'production';
+}
+
+function httpsUrl(name: string, value: string, allowHttp: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `is malformed: "${value}" is not a URL`);
+  }
+  if (url.protocol !== 'https:' && !(allowHttp && url.protocol === 'http:')) {
+    throw new ConfigError(name, `is malformed: "${value}" must be an https URL`);
+  }
+  return value;
+}
+
+export function loadAuthSettings(env: Env): AuthSettings {
+  const production = isProduction(env);
+  const named = list(env, 'API_AUTH').map((m) => m.toLowerCase());
+  if (named.length === 0) {
+    if (production) {
+      throw new ConfigError(
+        'API_AUTH',
+        'is missing: name the caller checks (basic, apikey, certificate, bearer) in production',
+      );
+    }
+    named.push('none');
+  }
+  for (const mode of named) {
+    if (!(AUTH_MODES as readonly string[]).includes(mode)) {
+      throw new ConfigError(
+        'API_AUTH',
+        `is malformed: "${mode}" is not one of ${AUTH_MODES.join(', ')}`,
+      );
+    }
+  }
+  const modes = [...new Set(named)] as AuthMode[];
+  if (
+    modes.includes('none') &&
+    production &&
+    read(env, 'ALLOW_INSECURE_AUTH')?.toLowerCase() !== 'true'
+  ) {
+    throw new ConfigError(
+      'API_AUTH',
+      "is 'none' in production (AZURE_FUNCTIONS_ENVIRONMENT=Production): configure a caller check, or set ALLOW_INSECURE_AUTH=true to accept anyone",
+    );
+  }
+
+  const settings: {
+    modes: AuthMode[];
+    basic?: BasicSettings;
+    apiKey?: ApiKeySettings;
+    certificate?: CertificateSettings;
+    bearer?: BearerSettings;
+  } = { modes };
+
+  if (modes.includes('basic')) {
+    const credentials = [
+      {
+        username: requireSetting(env, 'basic', 'BASIC_AUTH_USERNAME'),
+        password: requireSetting(env, 'basic', 'BASIC_AUTH_PASSWORD'),
+      },
+    ];
+    const username2 = secret(env, 'BASIC_AUTH_USERNAME_2');
+    const password2 = secret(env, 'BASIC_AUTH_PASSWORD_2');
+    if ((username2 === undefined) !== (password2 === undefined)) {
+      throw new ConfigError(
+        username2 === undefined ? 'BASIC_AUTH_USERNAME_2' : 'BASIC_AUTH_PASSWORD_2',
+        'is missing: the second (rotation) pair needs both a username and a password',
+      );
+    }
+    if (username2 !== undefined && password2 !== undefined) {
+      credentials.push({ username: username2, password: password2 });
+    }
+    for (const { username } of credentials) {
+      if (username.includes(':')) {
+        throw new ConfigError(
+          'BASIC_AUTH_USERNAME',
+          'is malformed: a Basic user-id cannot contain ":"',
+        );
+      }
+    }
+    settings.basic = { credentials };
+  }
+
+  if (modes.includes('apikey')) {
+    const header = (read(env, 'API_KEY_HEADER') ?? 'x-api-key').toLowerCase();
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(header)) {
+      throw new ConfigError('API_KEY_HEADER', `is malformed: "${header}" is not a header name`);
+    }
+    const keys = requireSetting(env, 'apikey', 'API_KEY')
+      .split(',')
+      .map((k) => k.trim())
+      .filter((k) => k !== '');
+    if (keys.length === 0 || keys.length > 2) {
+      throw new ConfigError(
+        'API_KEY',
+        'is malformed: give one key, or two (comma-separated) during a rotation',
+      );
+    }
+    if (keys.some((k) => k.length < 16)) {
+      throw new ConfigError('API_KEY', 'is malformed: a key must be at least 16 characters long');
+    }
+    settings.apiKey = { header, keys };
+  }
+
+  if (modes.includes('certificate')) {
+    const thumbprints = list(env, 'CLIENT_CERT_THUMBPRINTS').map((t) =>
+      t.replace(/[\s:]/g, '').toUpperCase(),
+    );
+    if (thumbprints.length === 0) {
+      throw new ConfigError(
+        'CLIENT_CERT_THUMBPRINTS',
+        "is missing: API_AUTH includes 'certificate', which needs it",
+      );
+    }
+    for (const t of thumbprints) {
+      if (!/^[0-9A-F]{40}$/.test(t)) {
+        throw new ConfigError(
+          'CLIENT_CERT_THUMBPRINTS',
+          `is malformed: "${t}" is not a SHA-1 thumbprint (40 hex digits)`,
+        );
+      }
+    }
+    settings.certificate = {
+      thumbprints,
+      issuer: read(env, 'CLIENT_CERT_ISSUER'),
+      subject: read(env, 'CLIENT_CERT_SUBJECT'),
+    };
+  }
+
+  if (modes.includes('bearer')) {
+    const allowHttp = !production; // local JWKS servers in tests and development
+    const issuers = list(env, 'BEARER_ISSUER').map((i) => httpsUrl('BEARER_ISSUER', i, allowHttp));
+    if (issuers.length === 0) {
+      throw new ConfigError(
+        'BEARER_ISSUER',
+        "is missing: API_AUTH includes 'bearer', which needs it",
+      );
+    }
+    const audiences = list(env, 'BEARER_AUDIENCE');
+    if (audiences.length === 0) {
+      throw new ConfigError(
+        'BEARER_AUDIENCE',
+        "is missing: API_AUTH includes 'bearer', which needs it",
+      );
+    }
+    const jwksUri = read(env, 'BEARER_JWKS_URI');
+    settings.bearer = {
+      issuers,
+      jwksUri: jwksUri === undefined ? undefined : httpsUrl('BEARER_JWKS_URI', jwksUri, allowHttp),
+      audiences,
+      allowedClientIds: list(env, 'BEARER_ALLOWED_CLIENT_IDS').map((c) => c.toLowerCase()),
+      requiredRole: read(env, 'BEARER_REQUIRED_ROLE'),
+      clockToleranceSeconds: 60,
+    };
+  }
+  return Object.freeze(settings);
+}
