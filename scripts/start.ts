@@ -57,6 +57,14 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
 
   let azurite: AzuriteHandle | undefined;
+  // Until the host listens, Ctrl-C stops whatever started (Azurite) and exits; then it is a
+  // graceful shutdown. Installed first, so no signal ever finds the default handler.
+  let onSignal = (signal: string): void => {
+    log('information', `${signal}: stopping before the host started.`);
+    void stopAzurite().then(() => process.exit(130));
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
   const stopAzurite = async (): Promise<void> => {
     const running = azurite;
     azurite = undefined;
@@ -102,20 +110,8 @@ async function main(): Promise<void> {
     });
     const address = server.address();
     const actualPort = typeof address === 'object' && address !== null ? address.port : port;
-    log('information', 'Functions:');
-    for (const fn of functions) {
-      log(
-        'information',
-        `  ${fn.name}: [${fn.methods.join(',')}] http://localhost:${actualPort}/${prefix}/${fn.route}`,
-      );
-    }
-    log(
-      'information',
-      `Host started. Listening on http://localhost:${actualPort} (Ctrl-C to stop)`,
-    );
-
     let stopping = false;
-    const shutdown = (signal: string): void => {
+    onSignal = (signal: string): void => {
       if (stopping) return;
       stopping = true;
       log('information', `${signal}: stopping; letting requests in flight finish...`);
@@ -132,8 +128,17 @@ async function main(): Promise<void> {
       });
       server.closeIdleConnections();
     };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    log('information', 'Functions:');
+    for (const fn of functions) {
+      log(
+        'information',
+        `  ${fn.name}: [${fn.methods.join(',')}] http://localhost:${actualPort}/${prefix}/${fn.route}`,
+      );
+    }
+    log(
+      'information',
+      `Host started. Listening on http://localhost:${actualPort} (Ctrl-C to stop)`,
+    );
   } catch (error) {
     await stopAzurite();
     throw error;

@@ -152,3 +152,49 @@ describe('starting the host', () => {
     expect(own.output()).toContain('SIGINT: stopping');
   });
 });
+
+describe('caller authentication over HTTP', () => {
+  it('refuses a caller without the API key with 401 JSON, lets the key in, and keeps health anonymous', async () => {
+    const key = 'e2e-key-0123456789abcdef';
+    const own = await startHost({
+      TABLES_CONNECTION_STRING: azuriteConnectionString(),
+      SEED_DEMO_DATA: 'false',
+      API_AUTH: 'apikey',
+      API_KEY: key,
+    });
+    try {
+      const body = '{"objectId":"auth-user"}';
+      const refused = await fetch(`${own.baseUrl}/api/GetProfile`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toMatchObject({ status: 401, code: 'Unauthorized' });
+      const allowed = await fetch(`${own.baseUrl}/api/GetProfile`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body,
+      });
+      expect(allowed.status).toBe(200);
+      const health = await fetch(`${own.baseUrl}/api/health`);
+      expect(health.status).toBe(200);
+      expect(await health.text()).not.toContain(key);
+      expect(own.output()).toContain('caller refused: apikey: no x-api-key header');
+      expect(own.output()).not.toContain(key);
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('refuses to start with API_AUTH=none in production, naming the setting', async () => {
+    const run = await runStart({
+      TABLES_CONNECTION_STRING: azuriteConnectionString(),
+      AZURE_FUNCTIONS_ENVIRONMENT: 'Production',
+      API_AUTH: 'none',
+    });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('Setting API_AUTH');
+    expect(run.output).toContain('ALLOW_INSECURE_AUTH');
+  });
+});

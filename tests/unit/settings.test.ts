@@ -50,12 +50,20 @@ describe('settings', () => {
       Values: Record<string, string>;
     };
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const sources = ['shared/config.ts', 'scripts/start.ts', 'scripts/host/localStorage.ts']
+    const sources = [
+      'shared/config.ts',
+      'scripts/start.ts',
+      'scripts/host/localStorage.ts',
+      'shared/auth/settings.ts',
+    ]
       .map((f) => readFileSync(join(ROOT, f), 'utf8'))
       .join('\n');
-    // Every name the code reads: read(env, 'X'), tableName(env, 'X', …), env.X, process.env.X.
+    // Every name the code reads: read(env, 'X'), env.X, process.env.X, and 'SETTING_NAMES'.
     const names = new Set(
-      [...sources.matchAll(/env(?:\.|,\s*')([A-Za-z_][A-Za-z0-9_]+)/g)].map((m) => m[1] as string),
+      [
+        ...sources.matchAll(/env(?:\.|,\s*')([A-Z][A-Za-z0-9_]+)/g),
+        ...sources.matchAll(/'([A-Z][A-Z0-9]*_[A-Z0-9_]+)'/g),
+      ].map((m) => m[1] as string),
     );
     expect(names).toContain('STARTING_BALANCE');
     expect(names).toContain('PORT');
