@@ -63,7 +63,17 @@ async function validate(call: Call, deps: Deps): Promise<HttpResponseInit> {
   }
   if (email === undefined) return call.fail(missingClaim('email'));
 
-  const verdict = await checkLoyaltyId(deps.repository, email, loyaltyId);
+  const verdict = await checkLoyaltyId(
+    deps.repository,
+    {
+      attempts: deps.attempts,
+      maxFailures: deps.config.maxFailedValidations,
+      windowMs: deps.config.failedValidationWindowMs,
+      now: deps.clock(),
+    },
+    email,
+    loyaltyId,
+  );
   call.track(verdict.outcome, { emailDomain: emailDomain(email) });
   switch (verdict.outcome) {
     case 'promo':
@@ -79,6 +89,12 @@ async function validate(call: Call, deps: Deps): Promise<HttpResponseInit> {
         kind: 'block',
         code: 'Suspended',
         userMessage: call.message('suspended', { loyaltyId }),
+      });
+    case 'throttled':
+      return call.answer({
+        kind: 'invalid',
+        code: 'TooManyAttempts',
+        userMessage: call.message('tooManyAttempts'),
       });
   }
 }

@@ -26,6 +26,10 @@ export interface Config {
   readonly requestBudgetMs: number;
   /** GetProfile answers 409 instead of 200 without balance when storage is unavailable. */
   readonly getProfileFailClosed: boolean;
+  /** Failed loyalty-ID validations for one email that open the throttle. */
+  readonly maxFailedValidations: number;
+  readonly failedValidationWindowMs: number;
+  readonly failedValidationsTableName: string;
   /** Which callers may call the B2C functions (API_AUTH and its settings). */
   readonly auth: AuthSettings;
 }
@@ -72,6 +76,19 @@ function milliseconds(env: Env, name: string, fallback: number): number {
     throw new ConfigError(
       name,
       `is malformed: "${text}" is not a number of milliseconds (50-60000)`,
+    );
+  }
+  return value;
+}
+
+function wholeNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const text = read(env, name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new ConfigError(
+      name,
+      `is malformed: "${text}" is not a whole number from ${min} to ${max}`,
     );
   }
   return value;
@@ -146,6 +163,14 @@ export function loadConfig(env: Env = process.env): Config {
     storageTimeoutMs,
     requestBudgetMs,
     getProfileFailClosed: flag(env, 'GETPROFILE_FAIL_CLOSED', false),
+    maxFailedValidations: wholeNumber(env, 'MAX_FAILED_VALIDATIONS', 10, 1, 1000),
+    failedValidationWindowMs:
+      wholeNumber(env, 'FAILED_VALIDATION_WINDOW_MINUTES', 15, 1, 24 * 60) * 60_000,
+    failedValidationsTableName: tableName(
+      env,
+      'FAILED_VALIDATIONS_TABLE_NAME',
+      'FailedValidations',
+    ),
     auth: loadAuthSettings(env),
   });
 }

@@ -7,6 +7,7 @@ import { app } from '@azure/functions';
 import { createAuthenticator } from './auth/authenticate';
 import { loadConfig } from './config';
 import { describeError, type Deps } from './http/pipeline';
+import { TableAttemptStore } from './storage/tableAttemptStore';
 import { TableLoyaltyRepository } from './storage/tableRepository';
 import { noTelemetry } from './telemetry/telemetry';
 
@@ -25,7 +26,13 @@ export function createRuntime(
       balancesTableName: config.balancesTableName,
       timeoutMs: config.storageTimeoutMs,
     }),
+    attempts: new TableAttemptStore({
+      connectionString: config.tablesConnectionString,
+      tableName: config.failedValidationsTableName,
+      timeoutMs: config.storageTimeoutMs,
+    }),
     telemetry: noTelemetry,
+    clock: () => new Date(),
   });
 }
 
@@ -36,7 +43,7 @@ export function getRuntime(): Deps {
     runtime = created;
     app.hook.appStart(async () => {
       try {
-        await created.repository.init();
+        await Promise.all([created.repository.init(), created.attempts.init()]);
       } catch (error) {
         // Not fatal: the first call that needs storage creates the tables (and degrades meanwhile).
         console.warn(`Could not create the tables at start: ${describeError(error)}`);

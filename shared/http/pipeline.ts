@@ -10,6 +10,7 @@ import type {
   InvocationContext,
 } from '@azure/functions';
 import type { Authenticator } from '../auth/authenticate';
+import type { AttemptStore } from '../storage/attempts';
 import type { Config } from '../config';
 import { answer, errorAnswer, type Decision } from '../contract/answers';
 import { ApiError, internalError } from '../contract/errors';
@@ -33,7 +34,10 @@ export interface Deps {
   /** Checks the caller before anything else is read (API_AUTH). */
   readonly authenticator: Authenticator;
   readonly repository: LoyaltyRepository;
+  /** Failed loyalty-ID validations per email (the guessing throttle). */
+  readonly attempts: AttemptStore;
   readonly telemetry: Telemetry;
+  readonly clock: () => Date;
 }
 
 export interface Call {

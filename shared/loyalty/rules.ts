@@ -2,6 +2,7 @@
  * The business rules, as verdicts. No HTTP, no SDK types: functions turn verdicts into
  * decisions, and the dialect adapters turn decisions into wire answers.
  */
+import type { AttemptStore } from '../storage/attempts';
 import type { LoyaltyRepository } from '../storage/repository';
 import { formatMoney, type Money } from './money';
 
@@ -9,15 +10,38 @@ import { formatMoney, type Money } from './money';
 export type SignUpVerdict =
   | { readonly outcome: 'promo'; readonly promoCode: string }
   | { readonly outcome: 'notAssociated' }
-  | { readonly outcome: 'suspended' };
+  | { readonly outcome: 'suspended' }
+  /** Too many failed validations for this email in the window: no answer either way. */
+  | { readonly outcome: 'throttled' };
 
+export interface ThrottlePolicy {
+  readonly attempts: AttemptStore;
+  readonly maxFailures: number;
+  readonly windowMs: number;
+  readonly now: Date;
+}
+
+/**
+ * Checks the pair, unless guessing for this email is throttled: after `maxFailures` failed
+ * validations within the window, every check answers `throttled` until the window has passed
+ * (a right guess included, or guessing would still pay).
+ */
 export async function checkLoyaltyId(
   repository: LoyaltyRepository,
+  throttle: ThrottlePolicy,
   email: string,
   loyaltyId: string,
 ): Promise<SignUpVerdict> {
-  const member = await repository.findMember(email, loyaltyId.trim());
-  if (member === undefined) return { outcome: 'notAssociated' };
+  const [failures, member] = await Promise.all([
+    throttle.attempts.current(email, throttle.now, throttle.windowMs),
+    repository.findMember(email, loyaltyId.trim()),
+  ]);
+  if (failures !== undefined && failures.count >= throttle.maxFailures)
+    return { outcome: 'throttled' };
+  if (member === undefined) {
+    await throttle.attempts.recordFailure(email, throttle.now, throttle.windowMs);
+    return { outcome: 'notAssociated' };
+  }
   if (member.status === 'suspended') return { outcome: 'suspended' };
   return { outcome: 'promo', promoCode: member.promoCode };
 }

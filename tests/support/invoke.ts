@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { createAuthenticator } from '../../shared/auth/authenticate';
 import { loadConfig } from '../../shared/config';
 import type { Deps } from '../../shared/http/pipeline';
+import { MemoryAttemptStore, type AttemptStore } from '../../shared/storage/attempts';
 import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
 import type { LoyaltyRepository } from '../../shared/storage/repository';
 import type { Telemetry, TelemetryProperties } from '../../shared/telemetry/telemetry';
@@ -43,14 +44,21 @@ export interface TestDeps extends Deps {
 }
 
 export function testDeps(
-  options: { repository?: LoyaltyRepository; env?: Record<string, string> } = {},
+  options: {
+    repository?: LoyaltyRepository;
+    attempts?: AttemptStore;
+    env?: Record<string, string>;
+    clock?: () => Date;
+  } = {},
 ): TestDeps {
   const config = loadConfig(options.env ?? {});
   return {
     config,
     authenticator: createAuthenticator(config.auth),
     repository: options.repository ?? new MemoryLoyaltyRepository(),
+    attempts: options.attempts ?? new MemoryAttemptStore(),
     telemetry: recordingTelemetry(),
+    clock: options.clock ?? (() => new Date()),
   };
 }
 
