@@ -148,13 +148,23 @@ function mediaType(request: HttpRequest): { type: string; charset: string | unde
   return { type: type.trim().toLowerCase(), charset: charset?.toLowerCase() };
 }
 
+/**
+ * A claim's name for a developer message: ours by name; any other is not echoed (a caller's
+ * key could be personal data).
+ */
+function claimLabel(key: string): string {
+  return CANONICAL.has(key.replace(EXTENSION_PREFIX, '').toLowerCase())
+    ? `'${key}'`
+    : '(not one the API reads)';
+}
+
 function fromPairs(pairs: URLSearchParams, skip: ReadonlySet<string>): Parsed<RawClaims> {
   const claims: RawClaims = new Map();
   for (const [key, value] of pairs) {
     if (skip.has(key)) continue;
     if (claims.has(key)) {
       return fail(
-        badRequest('InvalidClaim', `The claim '${key.slice(0, 64)}' is given more than once.`),
+        badRequest('InvalidClaim', `The claim ${claimLabel(key)} is given more than once.`),
       );
     }
     claims.set(key, value);

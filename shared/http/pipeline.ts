@@ -62,6 +62,17 @@ export type CallParse =
   | { readonly ok: true; readonly value: Call }
   | { readonly ok: false; readonly response: HttpResponseInit };
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * B2C's correlation id and client id are GUIDs; anything else a caller puts there could be
+ * personal data, so it is never recorded.
+ */
+function guidOrNothing(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return GUID.test(value.trim()) ? value.trim().toLowerCase() : '(not a GUID)';
+}
+
 function tag(context: InvocationContext, text: string): string {
   return `${context.functionName} [${context.invocationId}] ${text}`;
 }
@@ -149,8 +160,8 @@ export async function parseCall(
         step,
         outcome,
         language: choice.language,
-        correlationId: input.correlationId,
-        clientId: input.client_id,
+        correlationId: guidOrNothing(input.correlationId),
+        clientId: guidOrNothing(input.client_id),
         ...extra,
       }),
   };

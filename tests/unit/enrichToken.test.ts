@@ -51,7 +51,7 @@ describe('EnrichToken, user flow "Before sending the token"', () => {
     const answer = await call({
       json: {
         step: 'PreTokenApplicationClaims',
-        clientId: 'app',
+        clientId: '231C70E8-8424-48ac-9b5d-5623b9e4ccf3',
         objectId: EMILY,
         email: 'emily@outlook.com',
       },
@@ -60,7 +60,7 @@ describe('EnrichToken, user flow "Before sending the token"', () => {
     expect(answer.body.extension_balance).toBe('202.75');
     expect(deps.telemetry.events[0]?.properties).toMatchObject({
       step: 'PreTokenIssuance',
-      clientId: 'app',
+      clientId: '231c70e8-8424-48ac-9b5d-5623b9e4ccf3',
     });
   });
 

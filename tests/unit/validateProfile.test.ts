@@ -158,6 +158,11 @@ describe('ValidateProfile, custom policy (validation technical profile)', () => 
     expect(answer.body.userMessage).toContain('nicht mit der E-Mail-Adresse');
   });
 
+  it('records a correlation id that is not a GUID as such, never its text', async () => {
+    await call({ json: { email: 'david@contoso.com', correlationId: 'david@contoso.com' } });
+    expect(deps.telemetry.events[0]?.properties.correlationId).toBe('(not a GUID)');
+  });
+
   it('never writes the raw email or loyalty ID to the logs', async () => {
     const answer = await call({ json: { email: 'secret.person@contoso.com', loyaltyId: 'L-77' } });
     const logs = answer.logs.map((l) => l.message).join('\n');
@@ -171,7 +176,7 @@ describe('ValidateProfile, custom policy (validation technical profile)', () => 
         email: 'david@contoso.com',
         loyaltyId: '1234',
         lang: '1036',
-        correlationId: 'corr-1',
+        correlationId: '0f8fad5b-d9cb-469f-a165-70867728950e',
       },
     });
     expect(deps.telemetry.events).toEqual([
@@ -182,7 +187,7 @@ describe('ValidateProfile, custom policy (validation technical profile)', () => 
           dialect: 'customPolicy',
           outcome: 'notAssociated',
           language: 'fr',
-          correlationId: 'corr-1',
+          correlationId: '0f8fad5b-d9cb-469f-a165-70867728950e',
           emailDomain: 'contoso.com',
         }),
       },
