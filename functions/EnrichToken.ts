@@ -74,6 +74,7 @@ export function makeEnrichToken(deps: Deps): HttpHandler {
       call.track(missed.length > 0 ? 'unavailable' : 'claims', {
         claims: Object.keys(claims).sort().join(',') || '(none)',
         ...(missed.length > 0 ? { unavailable: missed.join(',') } : {}),
+        ...(email === undefined ? {} : call.userRef(email)),
       });
       return call.answer({ kind: 'continue', claims });
     },

@@ -10,7 +10,6 @@
 import { app, type HttpHandler } from '@azure/functions';
 import { missingClaim } from '../shared/contract/errors';
 import { httpFunction, type Call, type Deps } from '../shared/http/pipeline';
-import { emailDomain } from '../shared/loyalty/email';
 import { checkLoyaltyId, membershipOf } from '../shared/loyalty/rules';
 import { getRuntime } from '../shared/runtime';
 import type { HttpResponseInit } from '@azure/functions';
@@ -37,7 +36,7 @@ async function prefill(
     return call.answer({ kind: 'continue', claims: {} });
   }
   const verdict = await membershipOf(deps.repository, email);
-  call.track(verdict.outcome, { emailDomain: emailDomain(email) });
+  call.track(verdict.outcome, call.userRef(email));
   switch (verdict.outcome) {
     case 'member':
       return call.answer({ kind: 'continue', claims: { loyaltyId: verdict.loyaltyId } });
@@ -74,7 +73,7 @@ async function validate(call: Call, deps: Deps): Promise<HttpResponseInit> {
     email,
     loyaltyId,
   );
-  call.track(verdict.outcome, { emailDomain: emailDomain(email) });
+  call.track(verdict.outcome, call.userRef(email));
   switch (verdict.outcome) {
     case 'promo':
       return call.answer({ kind: 'continue', claims: { promoCode: verdict.promoCode } });

@@ -30,6 +30,10 @@ export interface Config {
   readonly maxFailedValidations: number;
   readonly failedValidationWindowMs: number;
   readonly failedValidationsTableName: string;
+  /** Application Insights: telemetry is sent only when set. */
+  readonly appInsightsConnectionString: string | undefined;
+  /** HMAC key that makes a user traceable in telemetry without their email (optional). */
+  readonly telemetryHashKey: string | undefined;
   /** Which callers may call the B2C functions (API_AUTH and its settings). */
   readonly auth: AuthSettings;
 }
@@ -103,6 +107,26 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   return text === 'true';
 }
 
+function appInsightsConnectionString(env: Env): string | undefined {
+  const value = read(env, 'APPLICATIONINSIGHTS_CONNECTION_STRING');
+  if (value !== undefined && !/InstrumentationKey=[0-9a-f-]{36}/i.test(value)) {
+    throw new ConfigError(
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      'is malformed: expected InstrumentationKey=<guid>;IngestionEndpoint=…',
+    );
+  }
+  return value;
+}
+
+function telemetryHashKey(env: Env): string | undefined {
+  const value = env.TELEMETRY_HASH_KEY;
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 16) {
+    throw new ConfigError('TELEMETRY_HASH_KEY', 'is malformed: use at least 16 random characters');
+  }
+  return value;
+}
+
 /** Which connection string the app uses: TABLES_CONNECTION_STRING, then AzureWebJobsStorage. */
 export function tablesConnectionString(env: Env): string {
   return (
@@ -171,6 +195,8 @@ export function loadConfig(env: Env = process.env): Config {
       'FAILED_VALIDATIONS_TABLE_NAME',
       'FailedValidations',
     ),
+    appInsightsConnectionString: appInsightsConnectionString(env),
+    telemetryHashKey: telemetryHashKey(env),
     auth: loadAuthSettings(env),
   });
 }

@@ -9,6 +9,7 @@ import { loadConfig } from './config';
 import { describeError, type Deps } from './http/pipeline';
 import { TableAttemptStore } from './storage/tableAttemptStore';
 import { TableLoyaltyRepository } from './storage/tableRepository';
+import { createAppInsightsTelemetry } from './telemetry/appInsights';
 import { noTelemetry } from './telemetry/telemetry';
 
 let runtime: Deps | undefined;
@@ -31,7 +32,9 @@ export function createRuntime(
       tableName: config.failedValidationsTableName,
       timeoutMs: config.storageTimeoutMs,
     }),
-    telemetry: noTelemetry,
+    telemetry: config.appInsightsConnectionString
+      ? createAppInsightsTelemetry(config.appInsightsConnectionString)
+      : noTelemetry,
     clock: () => new Date(),
   });
 }
@@ -49,6 +52,7 @@ export function getRuntime(): Deps {
         console.warn(`Could not create the tables at start: ${describeError(error)}`);
       }
     });
+    app.hook.appTerminate(() => created.telemetry.flush().catch(() => undefined));
   }
   return runtime;
 }

@@ -9,7 +9,9 @@ import type {
   HttpResponseInit,
   InvocationContext,
 } from '@azure/functions';
+import { createHmac } from 'node:crypto';
 import type { Authenticator } from '../auth/authenticate';
+import { emailDomain, normalizeEmail } from '../loyalty/email';
 import type { AttemptStore } from '../storage/attempts';
 import type { Config } from '../config';
 import { answer, errorAnswer, type Decision } from '../contract/answers';
@@ -56,6 +58,8 @@ export interface Call {
   warn(text: string): void;
   /** One custom event per decision, with the call's dimensions. */
   track(outcome: string, extra?: TelemetryProperties): void;
+  /** How telemetry may name the user: the email's domain and, with TELEMETRY_HASH_KEY, a keyed hash. */
+  userRef(email: string): TelemetryProperties;
 }
 
 export type CallParse =
@@ -153,6 +157,16 @@ export async function parseCall(
       }),
     fail: (error) => reject(error, dialect, choice.language),
     warn: (text) => context.warn(tag(context, text)),
+    userRef: (email) => ({
+      emailDomain: emailDomain(email),
+      userHash:
+        deps.config.telemetryHashKey === undefined
+          ? undefined
+          : createHmac('sha256', deps.config.telemetryHashKey)
+              .update(normalizeEmail(email))
+              .digest('hex')
+              .slice(0, 32),
+    }),
     track: (outcome, extra = {}) =>
       deps.telemetry.trackEvent(context.functionName, {
         function: context.functionName,
@@ -231,17 +245,22 @@ export function httpFunction(
   body: (call: Call) => Promise<HttpResponseInit>,
   degraded: (call: Call) => HttpResponseInit,
 ): HttpHandler {
-  return async (request, context) => {
-    let dialect: Dialect = 'customPolicy';
+  const handle = async (
+    request: HttpRequest,
+    context: InvocationContext,
+    seen: { dialect: Dialect; step?: UserFlowStep | undefined },
+  ): Promise<HttpResponseInit> => {
     let language = deps.config.defaultLanguage;
     try {
       const caller = await deps.authenticator.authenticate(request);
-      if (!caller.ok)
+      if (!caller.ok) {
         return refuseCaller(caller.reasons, caller.challenges, request, context, deps);
+      }
       const parsed = await parseCall(request, context, deps);
       if (!parsed.ok) return parsed.response;
       const call = parsed.value;
-      dialect = call.dialect;
+      seen.dialect = call.dialect;
+      seen.step = call.step;
       language = call.language;
       const work = body(call);
       let answer: HttpResponseInit | typeof BUDGET_SPENT;
@@ -270,9 +289,31 @@ export function httpFunction(
       return errorAnswer(
         failure,
         message(language, failure.userMessageKey),
-        dialect,
+        seen.dialect,
         context.invocationId,
       );
     }
+  };
+
+  return async (request, context) => {
+    const started = performance.now();
+    const seen: { dialect: Dialect; step?: UserFlowStep | undefined } = { dialect: 'customPolicy' };
+    const response = await handle(request, context, seen);
+    const status = response.status ?? 200;
+    const url = new URL(request.url);
+    deps.telemetry.trackRequest({
+      name: `${request.method} ${url.pathname}`,
+      url: `${url.origin}${url.pathname}`, // never the query: it may carry claims or ?code=
+      durationMs: performance.now() - started,
+      resultCode: status,
+      success: status < 500,
+      properties: {
+        function: context.functionName,
+        invocationId: context.invocationId,
+        dialect: seen.dialect,
+        step: seen.step,
+      },
+    });
+    return response;
   };
 }

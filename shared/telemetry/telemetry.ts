@@ -1,16 +1,46 @@
 /**
- * A narrow telemetry port. The functions record decisions and exceptions through it; the
- * Application Insights adapter is plugged in only when its connection string is set, so the
- * SDK is never loaded otherwise. Properties must never carry personal data or secrets.
+ * A narrow telemetry port. The functions record requests, decisions and exceptions through it,
+ * the Table adapters their storage calls; the Application Insights adapter (appInsights.ts) is
+ * loaded only when APPLICATIONINSIGHTS_CONNECTION_STRING is set, so the SDK is never loaded
+ * otherwise. Every value passed here is built by the app itself: no claim value, no URL query,
+ * no table key (keys encode emails) ever reaches it.
  */
 export type TelemetryProperties = Readonly<Record<string, string | undefined>>;
+
+export interface RequestRecord {
+  /** e.g. "POST /api/ValidateProfile" (never the query string). */
+  readonly name: string;
+  readonly url: string;
+  readonly durationMs: number;
+  readonly resultCode: number;
+  readonly success: boolean;
+  readonly properties: TelemetryProperties;
+}
+
+export interface DependencyRecord {
+  /** e.g. "read LoyaltyMembers". */
+  readonly name: string;
+  /** Host of the storage account, e.g. "acme.table.core.windows.net". */
+  readonly target: string;
+  readonly durationMs: number;
+  /** HTTP status, or 0 when no answer came. */
+  readonly resultCode: number;
+  readonly success: boolean;
+}
 
 export interface Telemetry {
   trackEvent(name: string, properties: TelemetryProperties): void;
   trackException(error: unknown, properties: TelemetryProperties): void;
+  trackRequest(request: RequestRecord): void;
+  trackDependency(dependency: DependencyRecord): void;
+  /** Sends what is buffered (at shutdown). */
+  flush(): Promise<void>;
 }
 
 export const noTelemetry: Telemetry = {
   trackEvent() {},
   trackException() {},
+  trackRequest() {},
+  trackDependency() {},
+  async flush() {},
 };

@@ -16,7 +16,12 @@ import type { Deps } from '../../shared/http/pipeline';
 import { MemoryAttemptStore, type AttemptStore } from '../../shared/storage/attempts';
 import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
 import type { LoyaltyRepository } from '../../shared/storage/repository';
-import type { Telemetry, TelemetryProperties } from '../../shared/telemetry/telemetry';
+import type {
+  DependencyRecord,
+  RequestRecord,
+  Telemetry,
+  TelemetryProperties,
+} from '../../shared/telemetry/telemetry';
 
 export interface LogLine {
   readonly level: string;
@@ -26,16 +31,25 @@ export interface LogLine {
 export interface RecordedTelemetry extends Telemetry {
   readonly events: { name: string; properties: TelemetryProperties }[];
   readonly exceptions: { error: unknown; properties: TelemetryProperties }[];
+  readonly requests: RequestRecord[];
+  readonly dependencies: DependencyRecord[];
 }
 
 export function recordingTelemetry(): RecordedTelemetry {
   const events: RecordedTelemetry['events'] = [];
   const exceptions: RecordedTelemetry['exceptions'] = [];
+  const requests: RequestRecord[] = [];
+  const dependencies: DependencyRecord[] = [];
   return {
     events,
     exceptions,
+    requests,
+    dependencies,
     trackEvent: (name, properties) => events.push({ name, properties }),
     trackException: (error, properties) => exceptions.push({ error, properties }),
+    trackRequest: (request) => requests.push(request),
+    trackDependency: (dependency) => dependencies.push(dependency),
+    flush: async () => undefined,
   };
 }
 

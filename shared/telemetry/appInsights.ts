@@ -1,0 +1,76 @@
+/**
+ * The Application Insights adapter of the telemetry port: the `applicationinsights` SDK (3.x,
+ * built on OpenTelemetry), required here only when a connection string is configured, because
+ * loading it costs seconds of cold start.
+ *
+ * The client is isolated (`useGlobalProviders: false`): no auto-instrumentation, so nothing the
+ * app did not build itself is sent — an auto-collected request would carry SendClaimsIn
+ * QueryString claims in its URL, and an auto-collected Table dependency would carry its keys,
+ * which encode emails. Sampling is off (every decision counts), and the SDK's own statsbeat is
+ * disabled: it would call the Azure metadata endpoint and Microsoft's collector.
+ */
+import type { TelemetryClient } from 'applicationinsights';
+import type { DependencyRecord, RequestRecord, Telemetry, TelemetryProperties } from './telemetry';
+
+function defined(properties: TelemetryProperties): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(properties)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+/** An error as telemetry may carry it: its kind, message and stack, nothing attached to it. */
+function plainError(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(`Non-error thrown: ${typeof error}`);
+  const plain = new Error(error.message);
+  plain.name = error.name;
+  if (error.stack !== undefined) plain.stack = error.stack;
+  return plain;
+}
+
+export function createAppInsightsTelemetry(
+  connectionString: string,
+  roleName = 'b2c-claims-api',
+): Telemetry {
+  process.env.APPLICATION_INSIGHTS_NO_STATSBEAT ??= 'true';
+  process.env.APPLICATIONINSIGHTS_STATSBEAT_DISABLED ??= 'true';
+  process.env.APPLICATIONINSIGHTS_SDKSTATS_DISABLED ??= 'true';
+  // Loaded here, not at the top: without a connection string the SDK is never loaded.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdk = require('applicationinsights') as typeof import('applicationinsights');
+  const client: TelemetryClient = new sdk.TelemetryClient(connectionString, {
+    useGlobalProviders: false,
+  });
+  client.config.samplingPercentage = 100;
+  client.context.tags[client.context.keys.cloudRole] = roleName;
+
+  return {
+    trackEvent(name, properties) {
+      client.trackEvent({ name, properties: defined(properties) });
+    },
+    trackException(error, properties) {
+      client.trackException({ exception: plainError(error), properties: defined(properties) });
+    },
+    trackRequest(request: RequestRecord) {
+      client.trackRequest({
+        name: request.name,
+        url: request.url,
+        duration: request.durationMs,
+        resultCode: String(request.resultCode),
+        success: request.success,
+        properties: defined(request.properties),
+      });
+    },
+    trackDependency(dependency: DependencyRecord) {
+      client.trackDependency({
+        name: dependency.name,
+        dependencyTypeName: 'Azure table',
+        target: dependency.target,
+        data: dependency.name,
+        duration: dependency.durationMs,
+        resultCode: String(dependency.resultCode),
+        success: dependency.success,
+      });
+    },
+    flush: () => client.flush(),
+  };
+}
