@@ -34,6 +34,13 @@ export interface Config {
   readonly appInsightsConnectionString: string | undefined;
   /** HMAC key that makes a user traceable in telemetry without their email (optional). */
   readonly telemetryHashKey: string | undefined;
+  /** The Entra External ID dialect. */
+  readonly entra: {
+    /** Entra waits 1 s by default, 2 s at most. */
+    readonly requestBudgetMs: number;
+    readonly loyaltyIdAttribute: string;
+    readonly promoCodeAttribute: string;
+  };
   /** Which callers may call the B2C functions (API_AUTH and its settings). */
   readonly auth: AuthSettings;
 }
@@ -94,6 +101,14 @@ function wholeNumber(env: Env, name: string, fallback: number, min: number, max:
       name,
       `is malformed: "${text}" is not a whole number from ${min} to ${max}`,
     );
+  }
+  return value;
+}
+
+function attribute(env: Env, name: string, fallback: string): string {
+  const value = (read(env, name) ?? fallback).replace(/^extension_(?:[0-9a-f]{32}_)?/i, '');
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(value)) {
+    throw new ConfigError(name, `is malformed: "${value}" is not an attribute name`);
   }
   return value;
 }
@@ -197,6 +212,11 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     appInsightsConnectionString: appInsightsConnectionString(env),
     telemetryHashKey: telemetryHashKey(env),
+    entra: Object.freeze({
+      requestBudgetMs: wholeNumber(env, 'ENTRA_REQUEST_BUDGET_MS', 800, 50, 2000),
+      loyaltyIdAttribute: attribute(env, 'ENTRA_LOYALTY_ID_ATTRIBUTE', 'loyaltyId'),
+      promoCodeAttribute: attribute(env, 'ENTRA_PROMO_CODE_ATTRIBUTE', 'promoCode'),
+    }),
     auth: loadAuthSettings(env),
   });
 }

@@ -15,7 +15,9 @@ import type {
   BasicSettings,
   BearerSettings,
   CertificateSettings,
+  EntraSettings,
 } from './settings';
+import { ENTRA_EVENTS_APP_ID } from './settings';
 
 export type AuthOutcome =
   | { readonly ok: true; readonly mode: AuthMode }
@@ -125,15 +127,18 @@ function checkCertificate(settings: CertificateSettings, request: HttpRequest, n
 
 type KeySet = ReturnType<typeof createRemoteJWKSet>;
 
+function remoteKeys(uri: string, cooldownMs: number): KeySet {
+  return createRemoteJWKSet(new URL(uri), {
+    timeoutDuration: 3000,
+    cooldownDuration: cooldownMs,
+    cacheMaxAge: 60 * 60_000,
+  });
+}
+
 /** Signature keys of the issuer: cached, refreshed by jose when a token names an unknown `kid`. */
 function bearerKeys(settings: BearerSettings, cooldownMs: number): () => Promise<KeySet> {
   let keys: Promise<KeySet> | undefined;
-  const remote = (uri: string): KeySet =>
-    createRemoteJWKSet(new URL(uri), {
-      timeoutDuration: 3000,
-      cooldownDuration: cooldownMs,
-      cacheMaxAge: 60 * 60_000,
-    });
+  const remote = (uri: string): KeySet => remoteKeys(uri, cooldownMs);
   return () => {
     keys ??= (async () => {
       if (settings.jwksUri !== undefined) return remote(settings.jwksUri);
@@ -159,42 +164,99 @@ function claimText(payload: JWTPayload, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-async function checkBearer(
-  settings: BearerSettings,
+interface TokenPolicy {
+  readonly scheme: 'bearer' | 'entra';
+  readonly acceptIssuer: (issuer: string) => boolean;
+  readonly audiences: readonly string[];
+  /** `azp`/`appid` values accepted; empty = any. */
+  readonly allowedClientIds: readonly string[];
+  readonly requiredRole?: string | undefined;
+  readonly clockToleranceSeconds: number;
+}
+
+const ASYMMETRIC = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+];
+
+/** A signed JWT from the Authorization header, checked against the policy. */
+async function checkToken(
+  policy: TokenPolicy,
   keys: () => Promise<KeySet>,
   request: HttpRequest,
 ): Promise<Check> {
+  const name = policy.scheme;
   const match = /^Bearer[ ]+([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)[ ]*$/i.exec(
     request.headers.get('authorization') ?? '',
   );
-  if (!match?.[1]) return refuse('bearer: no Bearer token');
+  if (!match?.[1]) return refuse(`${name}: no Bearer token`);
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(match[1], await keys(), {
-      issuer: [...settings.issuers],
-      audience: [...settings.audiences],
-      clockTolerance: settings.clockToleranceSeconds,
-      algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'],
+      audience: [...policy.audiences],
+      clockTolerance: policy.clockToleranceSeconds,
+      algorithms: ASYMMETRIC,
     }));
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     return refuse(
-      `bearer: token refused (${typeof code === 'string' ? code : (error as Error).name})`,
+      `${name}: token refused (${typeof code === 'string' ? code : (error as Error).name})`,
     );
   }
-  if (settings.allowedClientIds.length > 0) {
+  if (typeof payload.iss !== 'string' || !policy.acceptIssuer(payload.iss)) {
+    return refuse(`${name}: token refused (unexpected issuer)`);
+  }
+  if (policy.allowedClientIds.length > 0) {
     const client = (claimText(payload, 'azp') ?? claimText(payload, 'appid'))?.toLowerCase();
-    if (client === undefined || !settings.allowedClientIds.includes(client)) {
-      return refuse('bearer: azp/appid is not in BEARER_ALLOWED_CLIENT_IDS');
+    if (client === undefined || !policy.allowedClientIds.includes(client)) {
+      return refuse(`${name}: azp/appid is not an allowed client`);
     }
   }
-  if (settings.requiredRole !== undefined) {
+  if (policy.requiredRole !== undefined) {
     const roles = payload.roles;
-    if (!Array.isArray(roles) || !roles.includes(settings.requiredRole)) {
-      return refuse('bearer: the token lacks the role BEARER_REQUIRED_ROLE');
+    if (!Array.isArray(roles) || !roles.includes(policy.requiredRole)) {
+      return refuse(`${name}: the token lacks the role BEARER_REQUIRED_ROLE`);
     }
   }
   return pass;
+}
+
+function bearerPolicy(settings: BearerSettings): TokenPolicy {
+  return {
+    scheme: 'bearer',
+    acceptIssuer: (issuer) => settings.issuers.includes(issuer),
+    audiences: settings.audiences,
+    allowedClientIds: settings.allowedClientIds,
+    requiredRole: settings.requiredRole,
+    clockToleranceSeconds: settings.clockToleranceSeconds,
+  };
+}
+
+/**
+ * Tokens Entra issues for its authentication events service: v2 from login.microsoftonline.com
+ * or the tenant's ciamlogin.com domain, or v1 from sts.windows.net, for this tenant only.
+ */
+function entraPolicy(settings: EntraSettings): TokenPolicy {
+  const tid = settings.tenantId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const issuers = [
+    new RegExp(`^https://login\\.microsoftonline\\.com/${tid}/v2\\.0$`, 'i'),
+    new RegExp(`^https://[a-z0-9-]+\\.ciamlogin\\.com/${tid}/v2\\.0$`, 'i'),
+    new RegExp(`^https://sts\\.windows\\.net/${tid}/$`, 'i'),
+  ];
+  return {
+    scheme: 'entra',
+    acceptIssuer: (issuer) => issuers.some((pattern) => pattern.test(issuer)),
+    audiences: settings.audiences,
+    allowedClientIds: [ENTRA_EVENTS_APP_ID],
+    clockToleranceSeconds: settings.clockToleranceSeconds,
+  };
 }
 
 export interface AuthenticatorOptions {
@@ -208,12 +270,12 @@ export function createAuthenticator(
   options: AuthenticatorOptions = {},
 ): Authenticator {
   const clock = options.clock ?? (() => new Date());
-  const keys = settings.bearer
-    ? bearerKeys(settings.bearer, options.jwksCooldownMs ?? 30_000)
-    : undefined;
+  const cooldownMs = options.jwksCooldownMs ?? 30_000;
+  const keys = settings.bearer ? bearerKeys(settings.bearer, cooldownMs) : undefined;
+  const entraKeys = settings.entra ? remoteKeys(settings.entra.jwksUri, cooldownMs) : undefined;
   const challenges: string[] = [];
   if (settings.basic) challenges.push('Basic realm="b2c-claims-api", charset="UTF-8"');
-  if (settings.bearer) challenges.push('Bearer realm="b2c-claims-api"');
+  if (settings.bearer || settings.entra) challenges.push('Bearer realm="b2c-claims-api"');
 
   const run = async (mode: AuthMode, request: HttpRequest): Promise<Check> => {
     switch (mode) {
@@ -233,10 +295,14 @@ export function createAuthenticator(
           : refuse('certificate: not configured');
       case 'bearer':
         return settings.bearer && keys
-          ? checkBearer(settings.bearer, keys, request).catch((error: unknown) =>
+          ? checkToken(bearerPolicy(settings.bearer), keys, request).catch((error: unknown) =>
               refuse(`bearer: signing keys unavailable (${(error as Error).name})`),
             )
           : refuse('bearer: not configured');
+      case 'entra':
+        return settings.entra && entraKeys
+          ? checkToken(entraPolicy(settings.entra), async () => entraKeys, request)
+          : refuse('entra: not configured');
     }
   };
 

@@ -6,7 +6,7 @@
  */
 import { ConfigError } from '../configError';
 
-export const AUTH_MODES = ['none', 'basic', 'apikey', 'certificate', 'bearer'] as const;
+export const AUTH_MODES = ['none', 'basic', 'apikey', 'certificate', 'bearer', 'entra'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
 export interface BasicSettings {
@@ -40,12 +40,24 @@ export interface BearerSettings {
   readonly clockToleranceSeconds: number;
 }
 
+/** Microsoft Entra's authentication events service: the only caller of an extension. */
+export const ENTRA_EVENTS_APP_ID = '99045fe1-7639-4a75-9d4a-577b6ca3810f';
+
+export interface EntraSettings {
+  readonly tenantId: string;
+  /** The extension's API app id, and its api:// forms. */
+  readonly audiences: readonly string[];
+  readonly jwksUri: string;
+  readonly clockToleranceSeconds: number;
+}
+
 export interface AuthSettings {
   readonly modes: readonly AuthMode[];
   readonly basic?: BasicSettings;
   readonly apiKey?: ApiKeySettings;
   readonly certificate?: CertificateSettings;
   readonly bearer?: BearerSettings;
+  readonly entra?: EntraSettings;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -131,6 +143,7 @@ export function loadAuthSettings(env: Env): AuthSettings {
     apiKey?: ApiKeySettings;
     certificate?: CertificateSettings;
     bearer?: BearerSettings;
+    entra?: EntraSettings;
   } = { modes };
 
   if (modes.includes('basic')) {
@@ -231,6 +244,30 @@ export function loadAuthSettings(env: Env): AuthSettings {
       audiences,
       allowedClientIds: list(env, 'BEARER_ALLOWED_CLIENT_IDS').map((c) => c.toLowerCase()),
       requiredRole: read(env, 'BEARER_REQUIRED_ROLE'),
+      clockToleranceSeconds: 60,
+    };
+  }
+  if (modes.includes('entra')) {
+    const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    const tenantId = requireSetting(env, 'entra', 'ENTRA_TENANT_ID').trim().toLowerCase();
+    if (!guid.test(tenantId)) {
+      throw new ConfigError('ENTRA_TENANT_ID', 'is malformed: expected the tenant id, a GUID');
+    }
+    const appId = requireSetting(env, 'entra', 'ENTRA_API_APP_ID').trim().toLowerCase();
+    if (!guid.test(appId)) {
+      throw new ConfigError(
+        'ENTRA_API_APP_ID',
+        "is malformed: expected the extension API's application (client) id, a GUID",
+      );
+    }
+    const jwksUri = read(env, 'ENTRA_JWKS_URI');
+    settings.entra = {
+      tenantId,
+      audiences: [appId, `api://${appId}`],
+      jwksUri:
+        jwksUri === undefined
+          ? `https://login.microsoftonline.com/${tenantId}/discovery/v2.0/keys`
+          : httpsUrl('ENTRA_JWKS_URI', jwksUri, !production),
       clockToleranceSeconds: 60,
     };
   }

@@ -8,6 +8,7 @@
  * PostFederationSignup and PostAttributeCollection, and only Continue at PreTokenIssuance.
  */
 import type { HttpResponseInit } from '@azure/functions';
+import { entraAnswer, type EntraContext } from './entra';
 import type { ApiError } from './errors';
 import type { Dialect, UserFlowStep } from './requests';
 import {
@@ -37,6 +38,8 @@ export interface AnswerContext {
   readonly extensionsAppId?: string | undefined;
   /** Told when a decision cannot be expressed at this step (a policy misconfiguration). */
   readonly warn: (message: string) => void;
+  /** For the Entra dialect: the event and the request's attribute names. */
+  readonly entra?: EntraContext | undefined;
 }
 
 const JSON_HEADERS = {
@@ -73,6 +76,8 @@ function userFlowContinue(claims: OutputClaims, ctx: AnswerContext): HttpRespons
 }
 
 export function answer(decision: Decision, ctx: AnswerContext): HttpResponseInit {
+  if (ctx.dialect === 'entra' && ctx.entra !== undefined)
+    return entraAnswer(decision, ctx.entra, ctx.warn);
   if (ctx.dialect === 'customPolicy') {
     if (decision.kind === 'continue')
       return json(

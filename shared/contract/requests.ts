@@ -13,7 +13,8 @@ import { ApiError, badRequest, payloadTooLarge, unsupportedMediaType } from './e
 export const MAX_BODY_BYTES = 64 * 1024;
 export const MAX_CLAIM_LENGTH = 256;
 
-export type Dialect = 'customPolicy' | 'userFlow';
+/** How the caller speaks: B2C custom policy, B2C user flow, or Entra custom authentication extension. */
+export type Dialect = 'customPolicy' | 'userFlow' | 'entra';
 
 export type UserFlowStep = 'PostFederationSignup' | 'PostAttributeCollection' | 'PreTokenIssuance';
 

@@ -15,7 +15,8 @@ import { emailDomain, normalizeEmail } from '../loyalty/email';
 import type { AttemptStore } from '../storage/attempts';
 import type { Config } from '../config';
 import { answer, errorAnswer, type Decision } from '../contract/answers';
-import { ApiError, internalError } from '../contract/errors';
+import { readEntraEvent, type EntraContext } from '../contract/entra';
+import { ApiError, badRequest, internalError } from '../contract/errors';
 import {
   canonicalClaims,
   dialectOf,
@@ -46,8 +47,10 @@ export interface Call {
   readonly functionName: string;
   readonly input: ClaimsInput;
   readonly dialect: Dialect;
-  /** Set for user-flow calls. */
+  /** Set for user-flow and Entra calls (an Entra event maps onto the user-flow step). */
   readonly step: UserFlowStep | undefined;
+  /** Set for Entra calls. */
+  readonly entra: EntraContext | undefined;
   readonly language: Language;
   readonly requestId: string;
   readonly context: InvocationContext;
@@ -112,8 +115,23 @@ export async function parseCall(
 
   const raw = await readClaims(request);
   if (!raw.ok) return failWith(raw.error, 'customPolicy');
-  const dialect = dialectOf(raw.value);
-  const claims = canonicalClaims(raw.value);
+  const entraEvent = readEntraEvent(raw.value, {
+    loyaltyId: deps.config.entra.loyaltyIdAttribute,
+    promoCode: deps.config.entra.promoCodeAttribute,
+    extensionsAppId: deps.config.extensionsAppId,
+  });
+  if (entraEvent.kind === 'unknownEvent') {
+    return failWith(
+      badRequest(
+        'UnknownStep',
+        'The Entra event is not one this API answers: OnTokenIssuanceStart, OnAttributeCollectionStart, OnAttributeCollectionSubmit.',
+      ),
+      'entra',
+    );
+  }
+  const entra = entraEvent.kind === 'event' ? entraEvent.context : undefined;
+  const dialect: Dialect = entra !== undefined ? 'entra' : dialectOf(raw.value);
+  const claims = canonicalClaims(entraEvent.kind === 'event' ? entraEvent.claims : raw.value);
   if (!claims.ok) return failWith(claims.error, dialect);
   const input = claims.value;
 
@@ -131,7 +149,7 @@ export async function parseCall(
     );
   }
 
-  let step: UserFlowStep | undefined;
+  let step: UserFlowStep | undefined = entra?.step;
   if (dialect === 'userFlow') {
     const parsed = parseStep(input.step);
     if (!parsed.ok) return failWith(parsed.error, dialect, choice.language);
@@ -143,6 +161,7 @@ export async function parseCall(
     input,
     dialect,
     step,
+    entra,
     language: choice.language,
     requestId,
     context,
@@ -154,6 +173,7 @@ export async function parseCall(
         requestId,
         extensionsAppId: deps.config.extensionsAppId,
         warn: (text) => context.warn(tag(context, text)),
+        entra,
       }),
     fail: (error) => reject(error, dialect, choice.language),
     warn: (text) => context.warn(tag(context, text)),
@@ -220,6 +240,11 @@ function refuseCaller(
 
 const BUDGET_SPENT = Symbol('budget spent');
 
+/** Entra waits 1 s by default (2 s at most); B2C 5 s (user flows) or 10 s (custom policies). */
+function budgetMs(deps: Deps, call: Call): number {
+  return call.dialect === 'entra' ? deps.config.entra.requestBudgetMs : deps.config.requestBudgetMs;
+}
+
 /** The work's result, or BUDGET_SPENT when it has not settled within `ms`. */
 async function within<T>(work: Promise<T>, ms: number): Promise<T | typeof BUDGET_SPENT> {
   let timer: NodeJS.Timeout | undefined;
@@ -265,7 +290,7 @@ export function httpFunction(
       const work = body(call);
       let answer: HttpResponseInit | typeof BUDGET_SPENT;
       try {
-        answer = await within(work, deps.config.requestBudgetMs);
+        answer = await within(work, budgetMs(deps, call));
       } catch (error) {
         if (!(error instanceof StorageUnavailableError)) throw error;
         call.warn(`storage unavailable (${describeError(error)}): degraded answer`);
@@ -275,7 +300,7 @@ export function httpFunction(
       if (answer !== BUDGET_SPENT) return answer;
       work.catch(() => undefined); // it finishes (or times out) in the background
       call.warn(
-        `no answer within REQUEST_BUDGET_MS (${deps.config.requestBudgetMs} ms): degraded answer`,
+        `no answer within ${call.dialect === 'entra' ? 'ENTRA_REQUEST_BUDGET_MS' : 'REQUEST_BUDGET_MS'} (${budgetMs(deps, call)} ms): degraded answer`,
       );
       call.track('unavailable', { reason: 'budget' });
       return degraded(call);

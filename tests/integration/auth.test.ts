@@ -391,7 +391,7 @@ describe('settings that would fail open refuse to start', () => {
       },
       'must be an https URL',
     ],
-    [{ API_AUTH: 'magic' }, 'is not one of none, basic, apikey, certificate, bearer'],
+    [{ API_AUTH: 'magic' }, 'is not one of none, basic, apikey, certificate, bearer, entra'],
   ])('%j → %s', (env, text) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(text);
@@ -405,5 +405,97 @@ describe('settings that would fail open refuse to start', () => {
         ALLOW_INSECURE_AUTH: 'true',
       }).auth.modes,
     ).toEqual(['none']);
+  });
+});
+
+describe('entra (Microsoft Entra authentication events service)', () => {
+  const TENANT_ID = '6d3b2a77-0000-4000-8000-0000000000e1';
+  const API_APP = 'c1d2e3f4-0000-4000-8000-0000000000a1';
+  const EVENTS_APP = '99045fe1-7639-4a75-9d4a-577b6ca3810f';
+  let server: Server;
+  let jwksUri = '';
+  let signingKey: KeyLike;
+
+  beforeAll(async () => {
+    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    signingKey = privateKey;
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'entra-1', alg: 'RS256', use: 'sig' };
+    server = createServer((_request, response) => response.end(JSON.stringify({ keys: [jwk] })));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    jwksUri = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/discovery/v2.0/keys`;
+  });
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const env = () => ({
+    API_AUTH: 'entra',
+    ENTRA_TENANT_ID: TENANT_ID,
+    ENTRA_API_APP_ID: API_APP,
+    ENTRA_JWKS_URI: jwksUri,
+  });
+
+  const token = (claims: {
+    iss?: string;
+    aud?: string;
+    azp?: string | undefined;
+    appid?: string;
+  }) =>
+    new SignJWT({
+      ...('azp' in claims ? { azp: claims.azp } : { azp: EVENTS_APP }),
+      ...(claims.appid ? { appid: claims.appid } : {}),
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: 'entra-1' })
+      .setIssuer(claims.iss ?? `https://login.microsoftonline.com/${TENANT_ID}/v2.0`)
+      .setAudience(claims.aud ?? API_APP)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(signingKey);
+
+  it.each([
+    ['a v2 token from login.microsoftonline.com', {}],
+    [
+      'a token from the tenant ciamlogin.com domain',
+      { iss: `https://contoso.ciamlogin.com/${TENANT_ID}/v2.0` },
+    ],
+    [
+      'a v1 token with appid',
+      { iss: `https://sts.windows.net/${TENANT_ID}/`, azp: undefined, appid: EVENTS_APP },
+    ],
+    ['a token for the api:// URI of the API', { aud: `api://${API_APP}` }],
+  ])('lets in %s', async (_label, claims) => {
+    const answer = await callWith(env(), {
+      headers: { authorization: `Bearer ${await token(claims)}` },
+    });
+    expect(answer.status).toBe(200);
+  });
+
+  it.each([
+    [
+      'another tenant',
+      { iss: 'https://login.microsoftonline.com/00000000-0000-4000-8000-000000000000/v2.0' },
+    ],
+    ['another audience', { aud: 'api://someone-else' }],
+    [
+      'another caller than the authentication events service',
+      { azp: '11111111-2222-4333-8444-555555555555' },
+    ],
+  ])('refuses a token from %s', async (_label, claims) => {
+    const jwt = await token(claims);
+    const answer = await callWith(env(), { headers: { authorization: `Bearer ${jwt}` } });
+    expectRefused(answer, [jwt]);
+    expect(answer.headers.get('www-authenticate')).toBe('Bearer realm="b2c-claims-api"');
+  });
+
+  it('refuses to start without its settings', () => {
+    expect(() => loadConfig({ API_AUTH: 'entra', ENTRA_API_APP_ID: API_APP })).toThrow(
+      'Setting ENTRA_TENANT_ID is missing',
+    );
+    expect(() => loadConfig({ API_AUTH: 'entra', ENTRA_TENANT_ID: TENANT_ID })).toThrow(
+      'Setting ENTRA_API_APP_ID is missing',
+    );
+    expect(() =>
+      loadConfig({ API_AUTH: 'entra', ENTRA_TENANT_ID: 'contoso', ENTRA_API_APP_ID: API_APP }),
+    ).toThrow('Setting ENTRA_TENANT_ID is malformed');
   });
 });

@@ -3,11 +3,20 @@
  * process and waits for its "Host started" line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { freePort } from '../../scripts/host/azurite';
 import { watchOutput } from '../../scripts/host/childOutput';
 
 export const APP_ROOT = resolve(__dirname, '..', '..');
+
+/**
+ * A throttle table of its own for every host a test starts: the failed validations one test
+ * makes must never throttle the demo user of another test file.
+ */
+function isolated(): Record<string, string> {
+  return { FAILED_VALIDATIONS_TABLE_NAME: `Attempts${randomBytes(4).toString('hex')}` };
+}
 
 export interface RunningHost {
   readonly baseUrl: string;
@@ -26,7 +35,7 @@ export async function startHost(
   const appRoot = options.appRoot ?? APP_ROOT;
   const child = spawn(process.execPath, [resolve(appRoot, 'dist/scripts/start.js')], {
     cwd: appRoot,
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), ...isolated(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolveExit) =>
@@ -54,7 +63,7 @@ export function runStart(
   return new Promise((resolveRun) => {
     const child = spawn(process.execPath, [resolve(appRoot, 'dist/scripts/start.js')], {
       cwd: appRoot,
-      env: { PATH: process.env.PATH ?? '', ...env },
+      env: { PATH: process.env.PATH ?? '', ...isolated(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -1,0 +1,262 @@
+/**
+ * The third dialect: Microsoft Entra External ID custom authentication extensions.
+ *
+ * Each event maps onto the step of the same moment in a B2C user flow, so the same functions
+ * and rules decide and only the wire format differs:
+ *   OnTokenIssuanceStart         ≈ PreTokenIssuance        → provideClaimsForToken
+ *   OnAttributeCollectionStart   ≈ PostFederationSignup    → setPrefillValues | showBlockPage | continueWithDefaultBehavior
+ *   OnAttributeCollectionSubmit  ≈ PostAttributeCollection → modifyAttributeValues | showValidationError | showBlockPage | continueWithDefaultBehavior
+ * Type names are matched case-insensitively (Microsoft's samples and SDK differ in casing) and
+ * answered in the documented spelling.
+ */
+import type { HttpResponseInit } from '@azure/functions';
+import type { OutputClaims } from './answers';
+import type { RawClaims, UserFlowStep } from './requests';
+
+export type EntraEvent =
+  'tokenIssuanceStart' | 'attributeCollectionStart' | 'attributeCollectionSubmit';
+
+const EVENTS: Readonly<Record<string, { event: EntraEvent; step: UserFlowStep }>> = {
+  tokenissuancestart: { event: 'tokenIssuanceStart', step: 'PreTokenIssuance' },
+  attributecollectionstart: { event: 'attributeCollectionStart', step: 'PostFederationSignup' },
+  attributecollectionsubmit: {
+    event: 'attributeCollectionSubmit',
+    step: 'PostAttributeCollection',
+  },
+};
+
+/** Entra's limit on the claims one provider returns: keys and values together. */
+export const ENTRA_CLAIMS_LIMIT_BYTES = 3 * 1024;
+
+export interface EntraContext {
+  readonly event: EntraEvent;
+  readonly step: UserFlowStep;
+  /** The request's own key of the loyalty ID attribute (e.g. extension_<appId>_loyaltyId). */
+  readonly loyaltyIdKey: string;
+  /** The request's own key of the promo code attribute, or its configured name. */
+  readonly promoCodeKey: string;
+}
+
+export interface EntraAttributeNames {
+  readonly loyaltyId: string;
+  readonly promoCode: string;
+  /** b2c/Entra extensions app id without hyphens, to name an attribute the request lacks. */
+  readonly extensionsAppId?: string | undefined;
+}
+
+export type EntraRead =
+  | { readonly kind: 'notEntra' }
+  | { readonly kind: 'unknownEvent'; readonly type: string }
+  | {
+      readonly kind: 'event';
+      readonly context: EntraContext;
+      /** Claims under the canonical names the functions read. */
+      readonly claims: RawClaims;
+    };
+
+type Json = Record<string, unknown>;
+
+function object(value: unknown): Json | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Json)
+    : undefined;
+}
+
+/** A property by name, ignoring case (`@odata.type` and `@odata.Type` both occur). */
+function prop(from: Json | undefined, name: string): unknown {
+  if (from === undefined) return undefined;
+  if (Object.prototype.hasOwnProperty.call(from, name)) return from[name];
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(from)) if (key.toLowerCase() === lower) return from[key];
+  return undefined;
+}
+
+const EXTENSION_PREFIX = /^extension_(?:[0-9a-f]{32}_)?/i;
+
+/** The attribute whose name, without the extension_<appId>_ prefix, is `name` (any case). */
+function findAttribute(attributes: Json | undefined, name: string): [string, unknown] | undefined {
+  if (attributes === undefined) return undefined;
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(attributes)) {
+    if (key.replace(EXTENSION_PREFIX, '').toLowerCase() === wanted)
+      return [key, prop(object(value), 'value')];
+  }
+  return undefined;
+}
+
+function attributeName(name: string, names: EntraAttributeNames): string {
+  return names.extensionsAppId === undefined ? name : `extension_${names.extensionsAppId}_${name}`;
+}
+
+/** Reads an Entra event, or says the body is not one. */
+export function readEntraEvent(raw: RawClaims, names: EntraAttributeNames): EntraRead {
+  let type: unknown;
+  let data: Json | undefined;
+  for (const [key, value] of raw) {
+    if (key.toLowerCase() === 'type') type = value;
+    if (key.toLowerCase() === 'data') data = object(value);
+  }
+  const calloutType = prop(data, '@odata.type');
+  if (
+    typeof type !== 'string' ||
+    !/^microsoft\.graph\.authenticationEvent\./i.test(type) ||
+    typeof calloutType !== 'string' ||
+    !/^microsoft\.graph\.on\w+CalloutData$/i.test(calloutType)
+  ) {
+    return { kind: 'notEntra' };
+  }
+  const known = EVENTS[type.replace(/^microsoft\.graph\.authenticationEvent\./i, '').toLowerCase()];
+  if (known === undefined) return { kind: 'unknownEvent', type: type.slice(0, 100) };
+
+  const context = object(prop(data, 'authenticationContext'));
+  const client = object(prop(context, 'client'));
+  const user = object(prop(context, 'user'));
+  const signUp = object(prop(data, 'userSignUpInfo'));
+  const attributes = object(prop(signUp, 'attributes'));
+  const identities = prop(signUp, 'identities');
+  const emailIdentity = Array.isArray(identities)
+    ? identities.map(object).find((i) => String(prop(i, 'signInType')).toLowerCase() === 'email')
+    : undefined;
+
+  const loyalty = findAttribute(attributes, names.loyaltyId);
+  const promo = findAttribute(attributes, names.promoCode);
+  const claims: RawClaims = new Map();
+  const set = (name: string, value: unknown): void => {
+    if (value !== undefined && value !== null) claims.set(name, value);
+  };
+  set('objectId', prop(user, 'id'));
+  set(
+    'email',
+    prop(emailIdentity, 'issuerAssignedId') ??
+      findAttribute(attributes, 'email')?.[1] ??
+      prop(user, 'mail'),
+  );
+  set('loyaltyId', loyalty?.[1]);
+  set('lang', prop(client, 'locale'));
+  set('correlationId', prop(context, 'correlationId'));
+  set('client_id', prop(object(prop(context, 'clientServicePrincipal')), 'appId'));
+
+  return {
+    kind: 'event',
+    claims,
+    context: {
+      event: known.event,
+      step: known.step,
+      loyaltyIdKey: loyalty?.[0] ?? attributeName(names.loyaltyId, names),
+      promoCodeKey: promo?.[0] ?? attributeName(names.promoCode, names),
+    },
+  };
+}
+
+// ---------- answers ----------
+
+export type EntraAction = Json & { '@odata.type': string };
+
+export interface EntraResponse {
+  data: { '@odata.type': string; actions: EntraAction[] };
+}
+
+function respond(responseType: string, action: EntraAction): HttpResponseInit {
+  const body: EntraResponse = { data: { '@odata.type': responseType, actions: [action] } };
+  return {
+    status: 200,
+    jsonBody: body,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+  };
+}
+
+/** Claims within Entra's 3 KB: when over, the largest are left out (and the caller told). */
+export function withinClaimsLimit(
+  claims: Record<string, string>,
+  warn: (text: string) => void,
+): Record<string, string> {
+  const size = (c: Record<string, string>) =>
+    Buffer.byteLength(Object.entries(c).flat().join(''), 'utf8');
+  const kept = { ...claims };
+  while (size(kept) > ENTRA_CLAIMS_LIMIT_BYTES) {
+    const largest = Object.entries(kept).sort((a, b) => b[1].length - a[1].length)[0];
+    if (largest === undefined) break;
+    delete kept[largest[0]];
+    warn(`the claim ${largest[0]} was left out: the claims exceed Entra's 3 KB limit`);
+  }
+  return kept;
+}
+
+export type EntraDecision =
+  | { readonly kind: 'continue'; readonly claims: OutputClaims }
+  | { readonly kind: 'invalid'; readonly userMessage: string }
+  | { readonly kind: 'block'; readonly userMessage: string };
+
+function strings(claims: OutputClaims): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(claims))
+    if (typeof value === 'string') out[name] = value;
+  return out;
+}
+
+/** The Entra answer for a decision at this event. */
+export function entraAnswer(
+  decision: EntraDecision,
+  context: EntraContext,
+  warn: (text: string) => void,
+): HttpResponseInit {
+  switch (context.event) {
+    case 'tokenIssuanceStart': {
+      if (decision.kind !== 'continue')
+        warn(
+          `a ${decision.kind} decision cannot be expressed at OnTokenIssuanceStart; token issued without claims`,
+        );
+      const claims =
+        decision.kind === 'continue' ? withinClaimsLimit(strings(decision.claims), warn) : {};
+      return respond('microsoft.graph.onTokenIssuanceStartResponseData', {
+        '@odata.type': 'microsoft.graph.tokenIssuanceStart.provideClaimsForToken',
+        claims,
+      });
+    }
+    case 'attributeCollectionStart': {
+      const type = 'microsoft.graph.onAttributeCollectionStartResponseData';
+      if (decision.kind === 'block') {
+        return respond(type, {
+          '@odata.type': 'microsoft.graph.attributeCollectionStart.showBlockPage',
+          message: decision.userMessage,
+        });
+      }
+      const loyaltyId = decision.kind === 'continue' ? decision.claims.loyaltyId : undefined;
+      if (loyaltyId !== undefined) {
+        return respond(type, {
+          '@odata.type': 'microsoft.graph.attributeCollectionStart.setPrefillValues',
+          inputs: { [context.loyaltyIdKey]: loyaltyId },
+        });
+      }
+      return respond(type, {
+        '@odata.type': 'microsoft.graph.attributeCollectionStart.continueWithDefaultBehavior',
+      });
+    }
+    case 'attributeCollectionSubmit': {
+      const type = 'microsoft.graph.onAttributeCollectionSubmitResponseData';
+      if (decision.kind === 'block') {
+        return respond(type, {
+          '@odata.type': 'microsoft.graph.attributeCollectionSubmit.showBlockPage',
+          message: decision.userMessage,
+        });
+      }
+      if (decision.kind === 'invalid') {
+        return respond(type, {
+          '@odata.type': 'microsoft.graph.attributeCollectionSubmit.showValidationError',
+          message: decision.userMessage,
+          attributeErrors: { [context.loyaltyIdKey]: decision.userMessage },
+        });
+      }
+      const promoCode = decision.claims.promoCode;
+      if (promoCode !== undefined) {
+        return respond(type, {
+          '@odata.type': 'microsoft.graph.attributeCollectionSubmit.modifyAttributeValues',
+          attributes: { [context.promoCodeKey]: promoCode },
+        });
+      }
+      return respond(type, {
+        '@odata.type': 'microsoft.graph.attributeCollectionSubmit.continueWithDefaultBehavior',
+      });
+    }
+  }
+}
