@@ -5,7 +5,7 @@
  */
 import { app, type HttpHandler } from '@azure/functions';
 import { describeError, type Deps } from '../shared/http/pipeline';
-import { API_VERSION } from '../shared/contract/responses';
+import { API_VERSION } from '../shared/contract/version';
 import { getRuntime } from '../shared/runtime';
 
 export const HEALTH_TIMEOUT_MS = 1000;

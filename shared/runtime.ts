@@ -8,6 +8,7 @@ import { createAuthenticator } from './auth/authenticate';
 import { loadConfig } from './config';
 import { describeError, type Deps } from './http/pipeline';
 import { TableAttemptStore } from './storage/tableAttemptStore';
+import { dependencyObserver } from './storage/tableCall';
 import { TableLoyaltyRepository } from './storage/tableRepository';
 import { createAppInsightsTelemetry } from './telemetry/appInsights';
 import { noTelemetry } from './telemetry/telemetry';
@@ -18,6 +19,11 @@ export function createRuntime(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Deps {
   const config = loadConfig(env);
+  const telemetry = config.appInsightsConnectionString
+    ? createAppInsightsTelemetry(config.appInsightsConnectionString)
+    : noTelemetry;
+  // Storage calls are dependencies only when telemetry is on (no work otherwise).
+  const observer = telemetry === noTelemetry ? undefined : dependencyObserver(telemetry);
   return Object.freeze({
     config,
     authenticator: createAuthenticator(config.auth),
@@ -31,10 +37,9 @@ export function createRuntime(
       connectionString: config.tablesConnectionString,
       tableName: config.failedValidationsTableName,
       timeoutMs: config.storageTimeoutMs,
+      observer,
     }),
-    telemetry: config.appInsightsConnectionString
-      ? createAppInsightsTelemetry(config.appInsightsConnectionString)
-      : noTelemetry,
+    telemetry,
     clock: () => new Date(),
   });
 }

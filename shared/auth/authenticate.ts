@@ -7,7 +7,7 @@
  */
 import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto';
 import type { HttpRequest } from '@azure/functions';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
 import type {
   ApiKeySettings,
   AuthMode,
@@ -125,10 +125,19 @@ function checkCertificate(settings: CertificateSettings, request: HttpRequest, n
   return pass;
 }
 
-type KeySet = ReturnType<typeof createRemoteJWKSet>;
+let joseModule: typeof import('jose') | undefined;
+
+/** jose, loaded on first use: an app without a bearer or entra check never pays its import. */
+function jose(): typeof import('jose') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  joseModule ??= require('jose') as typeof import('jose');
+  return joseModule;
+}
+
+type KeySet = ReturnType<typeof import('jose').createRemoteJWKSet>;
 
 function remoteKeys(uri: string, cooldownMs: number): KeySet {
-  return createRemoteJWKSet(new URL(uri), {
+  return jose().createRemoteJWKSet(new URL(uri), {
     timeoutDuration: 3000,
     cooldownDuration: cooldownMs,
     cacheMaxAge: 60 * 60_000,
@@ -199,7 +208,7 @@ async function checkToken(
   if (!match?.[1]) return refuse(`${name}: no Bearer token`);
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(match[1], await keys(), {
+    ({ payload } = await jose().jwtVerify(match[1], await keys(), {
       audience: [...policy.audiences],
       clockTolerance: policy.clockToleranceSeconds,
       algorithms: ASYMMETRIC,

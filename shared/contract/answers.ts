@@ -11,14 +11,14 @@ import type { HttpResponseInit } from '@azure/functions';
 import { entraAnswer, type EntraContext } from './entra';
 import type { ApiError } from './errors';
 import type { Dialect, UserFlowStep } from './requests';
-import {
-  API_VERSION,
-  type Claims,
-  type CustomPolicyError,
-  type UserFlowBlockPage,
-  type UserFlowContinue,
-  type UserFlowValidationError,
+import type {
+  Claims,
+  CustomPolicyError,
+  UserFlowBlockPage,
+  UserFlowContinue,
+  UserFlowValidationError,
 } from './responses';
+import { API_VERSION } from './version';
 
 /** Claims the functions return, by their neutral (custom policy) names. */
 export type OutputClaims = Partial<Record<'promoCode' | 'loyaltyId' | 'balance', string>>;

@@ -4,8 +4,7 @@
  */
 import Ajv, { type JSONSchemaType, type ValidateFunction } from 'ajv';
 
-/** `version` in every B2C answer: the API's version (package.json). */
-export const API_VERSION = '1.0.0';
+export { API_VERSION } from './version';
 
 /** Output claims: a flat JSON object of strings. Never null, never nested. */
 export type Claims = Record<string, string>;

@@ -328,6 +328,7 @@ export function httpFunction(
     const url = new URL(request.url);
     deps.telemetry.trackRequest({
       name: `${request.method} ${url.pathname}`,
+      method: request.method,
       url: `${url.origin}${url.pathname}`, // never the query: it may carry claims or ?code=
       durationMs: performance.now() - started,
       resultCode: status,

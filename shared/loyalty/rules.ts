@@ -32,14 +32,17 @@ export async function checkLoyaltyId(
   email: string,
   loyaltyId: string,
 ): Promise<SignUpVerdict> {
-  const [failures, member] = await Promise.all([
+  const [attempts, member] = await Promise.all([
     throttle.attempts.current(email, throttle.now, throttle.windowMs),
     repository.findMember(email, loyaltyId.trim()),
   ]);
-  if (failures !== undefined && failures.count >= throttle.maxFailures)
+  const failures = attempts.failures;
+  if (failures !== undefined && failures.count >= throttle.maxFailures) {
     return { outcome: 'throttled' };
+  }
   if (member === undefined) {
-    await throttle.attempts.recordFailure(email, throttle.now, throttle.windowMs);
+    // With the snapshot just read, the count is written without reading it again.
+    await throttle.attempts.recordFailure(email, throttle.now, throttle.windowMs, attempts);
     return { outcome: 'notAssociated' };
   }
   if (member.status === 'suspended') return { outcome: 'suspended' };

@@ -9,12 +9,26 @@ export interface FailedAttempts {
   readonly windowStart: Date;
 }
 
+export interface AttemptsSnapshot {
+  /** The failures of the open window, or undefined when none (or the window has passed). */
+  readonly failures: FailedAttempts | undefined;
+  /** What the store read (opaque): lets recordFailure write without reading again. */
+  readonly seen?: unknown;
+}
+
 export interface AttemptStore {
   init(): Promise<void>;
-  /** The failures of the current window, or undefined when none (or the window has passed). */
-  current(email: string, now: Date, windowMs: number): Promise<FailedAttempts | undefined>;
-  /** Counts one failure: a new window when none is open. Safe under concurrent calls. */
-  recordFailure(email: string, now: Date, windowMs: number): Promise<FailedAttempts>;
+  current(email: string, now: Date, windowMs: number): Promise<AttemptsSnapshot>;
+  /**
+   * Counts one failure: a new window when none is open. Safe under concurrent calls. Given the
+   * snapshot `current` just returned, it writes at once and reads again only on a conflict.
+   */
+  recordFailure(
+    email: string,
+    now: Date,
+    windowMs: number,
+    snapshot?: AttemptsSnapshot,
+  ): Promise<FailedAttempts>;
 }
 
 export function windowOpen(
@@ -31,9 +45,9 @@ export class MemoryAttemptStore implements AttemptStore {
 
   async init(): Promise<void> {}
 
-  async current(email: string, now: Date, windowMs: number): Promise<FailedAttempts | undefined> {
+  async current(email: string, now: Date, windowMs: number): Promise<AttemptsSnapshot> {
     const found = this.attempts.get(normalizeEmail(email));
-    return windowOpen(found, now, windowMs) ? found : undefined;
+    return { failures: windowOpen(found, now, windowMs) ? found : undefined };
   }
 
   async recordFailure(email: string, now: Date, windowMs: number): Promise<FailedAttempts> {

@@ -5,11 +5,28 @@
  */
 import type { TableClient, TableServiceClientOptions } from '@azure/data-tables';
 import { normalizeEmail } from '../loyalty/email';
-import { windowOpen, type AttemptStore, type FailedAttempts } from './attempts';
+import {
+  windowOpen,
+  type AttemptsSnapshot,
+  type AttemptStore,
+  type FailedAttempts,
+} from './attempts';
 import { createTableClient } from './connection';
 import { encodeKey } from './keys';
 import { StorageUnavailableError } from './repository';
-import { isTableNotFound, RETRY_OPTIONS, statusOf, tableCall } from './tableCall';
+import {
+  isTableNotFound,
+  RETRY_OPTIONS,
+  statusOf,
+  tableCall,
+  type StorageObserver,
+  type TableCallOptions,
+} from './tableCall';
+
+/** What `current` read: the row and its ETag, or undefined when there was none. */
+interface Seen {
+  readonly row: { attempts: FailedAttempts; etag: string } | undefined;
+}
 
 interface AttemptEntity {
   count: number;
@@ -24,11 +41,12 @@ export interface TableAttemptStoreOptions {
   readonly tableName: string;
   readonly timeoutMs?: number;
   readonly clientOptions?: TableServiceClientOptions;
+  readonly observer?: StorageObserver;
 }
 
 export class TableAttemptStore implements AttemptStore {
   private readonly table: TableClient;
-  private readonly timeoutMs: number;
+  private readonly calls: TableCallOptions;
   private ready: Promise<void> | undefined;
 
   constructor(options: TableAttemptStoreOptions) {
@@ -36,11 +54,11 @@ export class TableAttemptStore implements AttemptStore {
       retryOptions: RETRY_OPTIONS,
       ...options.clientOptions,
     });
-    this.timeoutMs = options.timeoutMs ?? 1500;
+    this.calls = { timeoutMs: options.timeoutMs ?? 1500, observer: options.observer };
   }
 
   init(): Promise<void> {
-    this.ready ??= tableCall('createTable', this.timeoutMs, (abortSignal) =>
+    this.ready ??= tableCall('createTable', this.table, this.calls, (abortSignal) =>
       this.table.createTable({ abortSignal }),
     ).catch((error: unknown) => {
       this.ready = undefined;
@@ -49,16 +67,25 @@ export class TableAttemptStore implements AttemptStore {
     return this.ready;
   }
 
-  async current(email: string, now: Date, windowMs: number): Promise<FailedAttempts | undefined> {
+  async current(email: string, now: Date, windowMs: number): Promise<AttemptsSnapshot> {
     const found = await this.read(encodeKey(normalizeEmail(email)));
     const attempts = found?.attempts;
-    return windowOpen(attempts, now, windowMs) ? attempts : undefined;
+    const seen: Seen = { row: found };
+    return { failures: windowOpen(attempts, now, windowMs) ? attempts : undefined, seen };
   }
 
-  async recordFailure(email: string, now: Date, windowMs: number): Promise<FailedAttempts> {
+  async recordFailure(
+    email: string,
+    now: Date,
+    windowMs: number,
+    snapshot?: AttemptsSnapshot,
+  ): Promise<FailedAttempts> {
     const partitionKey = encodeKey(normalizeEmail(email));
+    let known = (snapshot?.seen as Seen | undefined)?.row;
+    let fresh = snapshot?.seen !== undefined;
     for (let attempt = 0; attempt < MAX_TRIES; attempt += 1) {
-      const found = await this.read(partitionKey);
+      const found = fresh ? known : await this.read(partitionKey);
+      fresh = false;
       const next: FailedAttempts =
         found !== undefined && windowOpen(found.attempts, now, windowMs)
           ? { count: found.attempts.count + 1, windowStart: found.attempts.windowStart }
@@ -70,7 +97,7 @@ export class TableAttemptStore implements AttemptStore {
         windowStart: next.windowStart.toISOString(),
       };
       try {
-        await tableCall('write', this.timeoutMs, (abortSignal) =>
+        await tableCall('write', this.table, this.calls, (abortSignal) =>
           found === undefined
             ? this.table.createEntity(entity, { abortSignal })
             : this.table.updateEntity(entity, 'Replace', { etag: found.etag, abortSignal }),
@@ -90,7 +117,7 @@ export class TableAttemptStore implements AttemptStore {
   ): Promise<{ attempts: FailedAttempts; etag: string } | undefined> {
     await this.init();
     try {
-      const entity = await tableCall('read', this.timeoutMs, (abortSignal) =>
+      const entity = await tableCall('read', this.table, this.calls, (abortSignal) =>
         this.table.getEntity<AttemptEntity>(partitionKey, ROW, { abortSignal }),
       );
       return {

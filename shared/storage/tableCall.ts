@@ -3,7 +3,8 @@
  * definite answers (404, 409, 412) passed through as RestError and every other failure turned
  * into StorageUnavailableError, which the functions degrade on.
  */
-import { RestError, type TableServiceClientOptions } from '@azure/data-tables';
+import { RestError, type TableClient, type TableServiceClientOptions } from '@azure/data-tables';
+import type { Telemetry } from '../telemetry/telemetry';
 import { StorageUnavailableError } from './repository';
 
 /** SDK retries tuned to fit inside the storage timeout: two quick retries. */
@@ -44,16 +45,59 @@ function unavailable(operation: string, error: unknown): StorageUnavailableError
   return new StorageUnavailableError(`Table Storage ${operation} failed (${detail})`, error);
 }
 
-/** Runs one SDK call within `timeoutMs`. */
+/** Told of every storage call: what, on which table, how long, how it ended. */
+export type StorageObserver = (call: {
+  readonly operation: string;
+  readonly table: TableClient;
+  readonly durationMs: number;
+  /** HTTP status of the answer, or 0 when none came (timeout, refused). */
+  readonly status: number;
+}) => void;
+
+export interface TableCallOptions {
+  readonly timeoutMs: number;
+  readonly observer?: StorageObserver | undefined;
+}
+
+/** Runs one SDK call on `table` within the timeout, telling the observer how it went. */
 export async function tableCall<T>(
   operation: string,
-  timeoutMs: number,
+  table: TableClient,
+  options: TableCallOptions,
   run: (abortSignal: AbortSignal) => Promise<T>,
 ): Promise<T> {
+  const started = performance.now();
+  let status = 200;
+  // Not AbortSignal.timeout: its timer outlives a call that succeeded (and builds an error when
+  // it fires); this one is cleared as soon as the call settles.
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new Error(`no answer within ${options.timeoutMs} ms`)),
+    options.timeoutMs,
+  );
   try {
-    return await run(AbortSignal.timeout(timeoutMs));
+    return await run(controller.signal);
   } catch (error) {
+    status = statusOf(error) ?? 0;
     if (isDefiniteAnswer(error)) throw error;
     throw unavailable(operation, error);
+  } finally {
+    clearTimeout(timer);
+    options.observer?.({ operation, table, durationMs: performance.now() - started, status });
   }
+}
+
+/** A storage observer that records each call as a telemetry dependency (no keys, ever). */
+export function dependencyObserver(telemetry: Telemetry): StorageObserver {
+  return ({ operation, table, durationMs, status }) => {
+    const url = new URL(table.url);
+    telemetry.trackDependency({
+      name: `${operation} ${table.tableName}`,
+      target: url.host,
+      url: `${url.origin}${url.pathname.replace(/\/+$/, '')}/${table.tableName}`,
+      durationMs,
+      resultCode: status,
+      success: status > 0 && status < 500,
+    });
+  };
 }

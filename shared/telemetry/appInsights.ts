@@ -55,19 +55,21 @@ export function createAppInsightsTelemetry(
         name: request.name,
         url: request.url,
         duration: request.durationMs,
+        // The exporter reads the status only from HTTP spans: name the method as an attribute.
         resultCode: String(request.resultCode),
         success: request.success,
-        properties: defined(request.properties),
+        properties: { ...defined(request.properties), 'http.method': request.method },
       });
     },
     trackDependency(dependency: DependencyRecord) {
       client.trackDependency({
         name: dependency.name,
-        dependencyTypeName: 'Azure table',
+        // Table Storage is HTTP; the URL names the table, never an entity's keys.
+        dependencyTypeName: 'HTTP',
         target: dependency.target,
-        data: dependency.name,
+        data: dependency.url,
         duration: dependency.durationMs,
-        resultCode: String(dependency.resultCode),
+        resultCode: dependency.resultCode,
         success: dependency.success,
       });
     },

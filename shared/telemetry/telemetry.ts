@@ -10,6 +10,7 @@ export type TelemetryProperties = Readonly<Record<string, string | undefined>>;
 export interface RequestRecord {
   /** e.g. "POST /api/ValidateProfile" (never the query string). */
   readonly name: string;
+  readonly method: string;
   readonly url: string;
   readonly durationMs: number;
   readonly resultCode: number;
@@ -22,6 +23,8 @@ export interface DependencyRecord {
   readonly name: string;
   /** Host of the storage account, e.g. "acme.table.core.windows.net". */
   readonly target: string;
+  /** The table's URL, e.g. "https://acme.table.core.windows.net/LoyaltyMembers": no keys. */
+  readonly url: string;
   readonly durationMs: number;
   /** HTTP status, or 0 when no answer came. */
   readonly resultCode: number;

@@ -10,25 +10,38 @@ export function attemptStoreContract(name: string, makeStore: () => Promise<Atte
   describe(`${name} attempt store contract`, () => {
     it('counts failures per email (normalized) within the window', async () => {
       const store = await makeStore();
-      expect(await store.current('a@contoso.com', T0, 15 * MINUTE)).toBeUndefined();
+      expect((await store.current('a@contoso.com', T0, 15 * MINUTE)).failures).toBeUndefined();
       await store.recordFailure('a@contoso.com', T0, 15 * MINUTE);
       const second = await store.recordFailure(' A@Contoso.com', at(1), 15 * MINUTE);
       expect(second).toEqual({ count: 2, windowStart: T0 });
-      expect(await store.current('a@contoso.com', at(2), 15 * MINUTE)).toEqual({
+      expect((await store.current('a@contoso.com', at(2), 15 * MINUTE)).failures).toEqual({
         count: 2,
         windowStart: T0,
       });
-      expect(await store.current('b@contoso.com', at(2), 15 * MINUTE)).toBeUndefined();
+      expect((await store.current('b@contoso.com', at(2), 15 * MINUTE)).failures).toBeUndefined();
     });
 
     it('forgets the failures once the window has passed, and opens a new one', async () => {
       const store = await makeStore();
       await store.recordFailure('c@contoso.com', T0, 15 * MINUTE);
       await store.recordFailure('c@contoso.com', at(5), 15 * MINUTE);
-      expect(await store.current('c@contoso.com', at(15), 15 * MINUTE)).toBeUndefined();
+      expect((await store.current('c@contoso.com', at(15), 15 * MINUTE)).failures).toBeUndefined();
       expect(await store.recordFailure('c@contoso.com', at(16), 15 * MINUTE)).toEqual({
         count: 1,
         windowStart: at(16),
+      });
+    });
+
+    it('counts a failure from the snapshot current() returned, and stays right when it is stale', async () => {
+      const store = await makeStore();
+      const before = await store.current('e@contoso.com', T0, 15 * MINUTE);
+      await store.recordFailure('e@contoso.com', T0, 15 * MINUTE, before);
+      // Another instance counted one meanwhile: this snapshot is stale, the count still right.
+      const stale = await store.current('e@contoso.com', at(1), 15 * MINUTE);
+      await store.recordFailure('e@contoso.com', at(1), 15 * MINUTE);
+      expect(await store.recordFailure('e@contoso.com', at(2), 15 * MINUTE, stale)).toEqual({
+        count: 3,
+        windowStart: T0,
       });
     });
 
@@ -37,7 +50,7 @@ export function attemptStoreContract(name: string, makeStore: () => Promise<Atte
       await Promise.all(
         Array.from({ length: 10 }, () => store.recordFailure('d@contoso.com', T0, 15 * MINUTE)),
       );
-      expect((await store.current('d@contoso.com', T0, 15 * MINUTE))?.count).toBe(10);
+      expect((await store.current('d@contoso.com', T0, 15 * MINUTE)).failures?.count).toBe(10);
     });
   });
 }
