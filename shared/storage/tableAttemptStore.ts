@@ -81,7 +81,7 @@ export class TableAttemptStore implements AttemptStore {
     snapshot?: AttemptsSnapshot,
   ): Promise<FailedAttempts> {
     const partitionKey = encodeKey(normalizeEmail(email));
-    let known = (snapshot?.seen as Seen | undefined)?.row;
+    const known = (snapshot?.seen as Seen | undefined)?.row;
     let fresh = snapshot?.seen !== undefined;
     for (let attempt = 0; attempt < MAX_TRIES; attempt += 1) {
       const found = fresh ? known : await this.read(partitionKey);
