@@ -140,11 +140,21 @@ export async function invoke(handler: HttpHandler, spec: RequestSpec): Promise<A
   const response =
     result instanceof HttpResponse ? result : new HttpResponse(result as HttpResponseInit);
   const text = await response.text();
-  let body: unknown;
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    body: jsonOrUndefined(text),
+    logs,
+    invocationId,
+  };
+}
+
+/** The JSON value of a text, or undefined when it is not JSON. */
+export function jsonOrUndefined(text: string): unknown {
   try {
-    body = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    body = undefined;
+    return undefined;
   }
-  return { status: response.status, headers: response.headers, text, body, logs, invocationId };
 }
