@@ -3,202 +3,125 @@
  * (and so the same store) as a running `npm start`.
  *
  *   add --email E --loyalty-id L --promo-code P [--status active|suspended]
- *   import FILE.csv          header: email,loyaltyId,promoCode,status (status optional)
+ *   import FILE [--format csv|jsonl]     .csv (header email,loyaltyId,promoCode,status), .jsonl
+ *   export [--out FILE]                  CSV of every member
  *   get --email E
  *   balance --object-id ID [--set 12.34]
+ *   help [command], <command> --help
  */
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { parse } from 'csv-parse';
 import { ConfigError, loadConfig } from '../shared/config';
 import { checkMember } from '../shared/loyalty/member';
 import { formatMoney, parseMoney } from '../shared/loyalty/money';
-import type { LoyaltyRepository, SaveOutcome } from '../shared/storage/repository';
+import type { LoyaltyRepository } from '../shared/storage/repository';
 import { TableLoyaltyRepository } from '../shared/storage/tableRepository';
+import type { AzuriteHandle } from './host/azurite';
 import { applyLocalSettings, ensureLocalStorage } from './host/localStorage';
+import { optional, parseCommand, required, UsageError, type CliIo } from './loyalty/cliIo';
+import { exportMembers } from './loyalty/exportMembers';
+import { COMMAND_HELP, helpFor, USAGE } from './loyalty/help';
+import { describeImport, importMembers } from './loyalty/importMembers';
+import { formatOf } from './loyalty/memberFile';
 
-export interface CliIo {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
+export { UsageError, USAGE, type CliIo };
+export { importMembers, type ImportSummary } from './loyalty/importMembers';
 
-export const USAGE = `Usage: npm run loyalty -- <command> [options]
+/** The repository, or how to open it once the arguments are known to be good. */
+export type RepositorySource = LoyaltyRepository | (() => Promise<LoyaltyRepository>);
 
-Commands:
-  add --email E --loyalty-id L --promo-code P [--status active|suspended]
-        Registers (or updates) the loyalty ID L for the email E with promo code P.
-  import FILE.csv
-        Loads members from a CSV file with the header email,loyaltyId,promoCode,status
-        (status optional, default active). Safe to repeat: unchanged rows stay unchanged.
-        Bad rows are reported with their line number; the others load.
-  get --email E
-        Prints every membership of the email E as JSON.
-  balance --object-id ID [--set 12.34]
-        Prints the balance of the user ID (the B2C objectId), or sets it.
+const HELP_WORDS = new Set(['help', '--help', '-h']);
 
-Settings: the same as the app (local.settings.json Values, then the environment):
-TABLES_CONNECTION_STRING (or AzureWebJobsStorage; default UseDevelopmentStorage=true),
-LOYALTY_TABLE_NAME, BALANCES_TABLE_NAME.`;
-
-/** A mistake in the command line: printed with the usage, exit code 2. */
-export class UsageError extends Error {}
-
-type Options = Record<string, string | boolean | undefined>;
-
-function parseCommand(
-  args: readonly string[],
-  spec: Record<string, { type: 'string' | 'boolean' }>,
-): { values: Options; positionals: string[] } {
-  try {
-    const parsed = parseArgs({
-      args: [...args],
-      options: { ...spec, help: { type: 'boolean' } },
-      allowPositionals: true,
-      strict: true,
-    });
-    return { values: parsed.values as Options, positionals: parsed.positionals };
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-function required(values: Options, name: string): string {
-  const value = values[name];
-  if (typeof value !== 'string' || value.trim() === '')
-    throw new UsageError(`--${name} is required`);
-  return value;
-}
-
-export interface ImportSummary {
-  readonly added: number;
-  readonly updated: number;
-  readonly unchanged: number;
-  readonly rejected: readonly { line: number; reason: string }[];
-}
-
-const REQUIRED_COLUMNS = ['email', 'loyaltyId', 'promoCode'] as const;
-const KNOWN_COLUMNS = new Set<string>([...REQUIRED_COLUMNS, 'status']);
-
-/** Imports a CSV file: every good row is saved (16 at a time), every bad row reported. */
-export async function importCsv(
-  repository: LoyaltyRepository,
-  file: string,
-  io: CliIo,
-): Promise<ImportSummary> {
-  const counts: Record<SaveOutcome, number> = { added: 0, updated: 0, unchanged: 0 };
-  const rejected: { line: number; reason: string }[] = [];
-  const parser = createReadStream(file).pipe(
-    parse({
-      bom: true,
-      columns: (header: string[]) => {
-        const names = header.map((h) => h.trim());
-        const missing = REQUIRED_COLUMNS.filter((c) => !names.includes(c));
-        if (missing.length > 0) {
-          throw new UsageError(
-            `${file}: the header must name email,loyaltyId,promoCode[,status]; missing ${missing.join(', ')}`,
-          );
-        }
-        return names.map((n) => (KNOWN_COLUMNS.has(n) ? n : false));
-      },
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      info: true,
-    }),
-  );
-  parser.on('skip', (error: Error & { lines?: number }) => {
-    rejected.push({ line: error.lines ?? 0, reason: `malformed CSV: ${error.message}` });
-  });
-
-  const inFlight = new Set<Promise<void>>();
-  for await (const entry of parser as AsyncIterable<{
-    record: Record<string, string>;
-    info: { lines: number };
-  }>) {
-    const line = entry.info.lines;
-    const checked = checkMember(entry.record);
-    if (!checked.ok) {
-      rejected.push({ line, reason: checked.reason });
-      continue;
-    }
-    const task = repository.saveMember(checked.value).then((outcome) => {
-      counts[outcome] += 1;
-    });
-    const tracked = task.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-    if (inFlight.size >= 16) await Promise.race(inFlight);
-  }
-  await Promise.all(inFlight);
-  rejected.sort((a, b) => a.line - b.line);
-  for (const r of rejected) io.err(`line ${r.line}: ${r.reason}`);
-  return { ...counts, rejected };
-}
-
-/** Runs one command; returns the exit code. */
+/** Runs one command; returns the exit code. Storage is only opened for a command that runs. */
 export async function runLoyaltyCli(
   argv: readonly string[],
-  repository: LoyaltyRepository,
+  source: RepositorySource,
   io: CliIo,
 ): Promise<number> {
   const [command, ...rest] = argv;
+  const repository = (): Promise<LoyaltyRepository> =>
+    typeof source === 'function' ? source() : Promise.resolve(source);
   try {
     switch (command) {
       case 'add': {
-        const { values } = parseCommand(rest, {
+        const { values } = parseCommand(command, rest, {
           email: { type: 'string' },
           'loyalty-id': { type: 'string' },
           'promo-code': { type: 'string' },
           status: { type: 'string' },
         });
-        if (values.help) return help(io);
+        if (values.help) return help(io, command);
         const checked = checkMember({
-          email: required(values, 'email'),
-          loyaltyId: required(values, 'loyalty-id'),
-          promoCode: required(values, 'promo-code'),
-          status: typeof values.status === 'string' ? values.status : undefined,
+          email: required(values, 'email', command),
+          loyaltyId: required(values, 'loyalty-id', command),
+          promoCode: required(values, 'promo-code', command),
+          status: optional(values, 'status'),
         });
-        if (!checked.ok) throw new UsageError(checked.reason);
-        const outcome = await repository.saveMember(checked.value);
+        if (!checked.ok) throw new UsageError(checked.reason, command);
+        const outcome = await (await repository()).saveMember(checked.value);
         io.out(
           `${outcome}: ${checked.value.email} ${checked.value.loyaltyId} (${checked.value.status})`,
         );
         return 0;
       }
       case 'import': {
-        const { values, positionals } = parseCommand(rest, {});
-        if (values.help) return help(io);
+        const { values, positionals } = parseCommand(command, rest, {
+          format: { type: 'string' },
+        });
+        if (values.help) return help(io, command);
         const file = positionals[0];
-        if (file === undefined || positionals.length > 1)
-          throw new UsageError('import takes one FILE.csv');
-        if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
-        const summary = await importCsv(repository, resolve(file), io);
-        io.out(
-          `Imported ${file}: ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.rejected.length} rejected`,
+        if (file === undefined || positionals.length > 1) {
+          throw new UsageError('import takes one FILE (.csv, .jsonl or .ndjson)', command);
+        }
+        if (!existsSync(file) || !statSync(file).isFile()) {
+          throw new UsageError(`${file}: no such file`, command);
+        }
+        const format = formatOf(file, optional(values, 'format'));
+        const summary = await importMembers(await repository(), resolve(file), format, io);
+        io.out(`Imported ${file}: ${describeImport(summary)}`);
+        const rows = summary.added + summary.updated + summary.unchanged;
+        io.err(
+          `Took ${summary.seconds.toFixed(1)} s for ${rows} rows (${Math.round(rows / Math.max(summary.seconds, 0.001))} rows/s).`,
         );
         return summary.rejected.length > 0 ? 1 : 0;
       }
+      case 'export': {
+        const { values, positionals } = parseCommand(command, rest, { out: { type: 'string' } });
+        if (values.help) return help(io, command);
+        if (positionals.length > 0) {
+          throw new UsageError(`export takes no FILE; write to one with --out FILE`, command);
+        }
+        const out = optional(values, 'out');
+        if (out !== undefined && out.trim() === '') throw new UsageError('--out is empty', command);
+        const count = await exportMembers(await repository(), out, io);
+        if (out !== undefined) io.out(`Exported ${count} members to ${out}`);
+        else io.err(`Exported ${count} members.`);
+        return 0;
+      }
       case 'get': {
-        const { values } = parseCommand(rest, { email: { type: 'string' } });
-        if (values.help) return help(io);
-        const members = await repository.listMembersByEmail(required(values, 'email'));
+        const { values } = parseCommand(command, rest, { email: { type: 'string' } });
+        if (values.help) return help(io, command);
+        const email = required(values, 'email', command);
+        const members = await (await repository()).listMembersByEmail(email);
         io.out(JSON.stringify(members, null, 2));
         return members.length > 0 ? 0 : 1;
       }
       case 'balance': {
-        const { values } = parseCommand(rest, {
+        const { values } = parseCommand(command, rest, {
           'object-id': { type: 'string' },
           set: { type: 'string' },
         });
-        if (values.help) return help(io);
-        const objectId = required(values, 'object-id').trim();
-        if (typeof values.set === 'string') {
-          const amount = parseMoney(values.set);
-          if (!amount.ok) throw new UsageError(`--set ${amount.reason}`);
-          await repository.setBalance(objectId, amount.value);
+        if (values.help) return help(io, command);
+        const objectId = required(values, 'object-id', command).trim();
+        const set = optional(values, 'set');
+        if (set !== undefined) {
+          const amount = parseMoney(set);
+          if (!amount.ok) throw new UsageError(`--set ${amount.reason}`, command);
+          await (await repository()).setBalance(objectId, amount.value);
           io.out(JSON.stringify({ objectId, balance: formatMoney(amount.value) }));
           return 0;
         }
-        const balance = await repository.getBalance(objectId);
+        const balance = await (await repository()).getBalance(objectId);
         if (balance === undefined) {
           io.err(
             `No balance for ${objectId} (it is created with STARTING_BALANCE on the user's first sign-in).`,
@@ -209,43 +132,60 @@ export async function runLoyaltyCli(
         return 0;
       }
       case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        return help(io);
+        return help(io, undefined);
       default:
+        if (HELP_WORDS.has(command)) {
+          const [topic, ...extra] = rest;
+          if (topic !== undefined && (COMMAND_HELP[topic] === undefined || extra.length > 0)) {
+            throw new UsageError(`no help for '${rest.join(' ')}'`);
+          }
+          return help(io, topic);
+        }
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`Error: ${error.message}\n\n${USAGE}`);
+      io.err(`Error: ${error.message}\n\n${helpFor(error.command)}`);
       return 2;
     }
     throw error;
   }
 }
 
-function help(io: CliIo): number {
-  io.out(USAGE);
+function help(io: CliIo, command: string | undefined): number {
+  io.out(helpFor(command));
   return 0;
 }
 
 async function main(): Promise<number> {
   const appRoot = resolve(__dirname, '..', '..');
-  const io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
-  const argv = process.argv.slice(2);
-  if (argv.length === 0 || ['help', '--help', '-h'].includes(argv[0] ?? '')) return help(io);
-  applyLocalSettings(appRoot, process.env);
-  const config = loadConfig(process.env);
-  const azurite = await ensureLocalStorage(appRoot, process.env);
-  try {
-    const repository = new TableLoyaltyRepository({
+  const io: CliIo = {
+    out: (l) => console.log(l),
+    err: (l) => console.error(l),
+    stdout: process.stdout,
+    progress: process.stderr,
+  };
+  let azurite: AzuriteHandle | undefined;
+  // Ctrl-C: what is saved stays saved (each row is written whole), so say how to go on.
+  process.once('SIGINT', () => {
+    console.error(
+      '\nInterrupted. Rows already saved stay saved; running the command again is safe.',
+    );
+    void (azurite?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+  const open = async (): Promise<LoyaltyRepository> => {
+    applyLocalSettings(appRoot, process.env);
+    const config = loadConfig(process.env);
+    azurite = await ensureLocalStorage(appRoot, process.env);
+    return new TableLoyaltyRepository({
       connectionString: config.tablesConnectionString,
       loyaltyTableName: config.loyaltyTableName,
       balancesTableName: config.balancesTableName,
       timeoutMs: 10_000,
     });
-    return await runLoyaltyCli(argv, repository, io);
+  };
+  try {
+    return await runLoyaltyCli(process.argv.slice(2), open, io);
   } finally {
     await azurite?.stop();
   }

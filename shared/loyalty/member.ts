@@ -44,3 +44,24 @@ export function checkMember(fields: MemberFields): MemberCheck {
   }
   return { ok: true, value: { email: normalizeEmail(email), loyaltyId, promoCode, status } };
 }
+
+const FIELDS = ['email', 'loyaltyId', 'promoCode', 'status'] as const;
+
+/**
+ * Checks one JSON Lines value: an object whose fields email, loyaltyId, promoCode and
+ * (optionally) status are strings; other fields are ignored, as extra CSV columns are.
+ */
+export function checkMemberJson(value: unknown): MemberCheck {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, reason: 'is not a JSON object' };
+  }
+  const record = value as Record<string, unknown>;
+  const fields: Record<string, string> = {};
+  for (const name of FIELDS) {
+    const field = record[name];
+    if (field === undefined || field === null) continue;
+    if (typeof field !== 'string') return { ok: false, reason: `${name} must be a JSON string` };
+    fields[name] = field;
+  }
+  return checkMember(fields);
+}

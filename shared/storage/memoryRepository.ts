@@ -3,9 +3,11 @@ import { normalizeEmail } from '../loyalty/email';
 import type { Money } from '../loyalty/money';
 import {
   byLoyaltyId,
+  MAX_MEMBER_PAGE_SIZE,
   type BalanceLookup,
   type LoyaltyMember,
   type LoyaltyRepository,
+  type SaveMembersOptions,
   type SaveOutcome,
 } from './repository';
 
@@ -43,6 +45,26 @@ export class MemoryLoyaltyRepository implements LoyaltyRepository {
     }
     held.set(member.loyaltyId, next);
     return existing === undefined ? 'added' : 'updated';
+  }
+
+  async saveMembers(
+    members: readonly LoyaltyMember[],
+    options: SaveMembersOptions = {},
+  ): Promise<SaveOutcome[]> {
+    const outcomes: SaveOutcome[] = [];
+    for (const member of members) {
+      outcomes.push(await this.saveMember(member));
+      options.onProgress?.(outcomes.length);
+    }
+    return outcomes;
+  }
+
+  async *listMembers(pageSize = MAX_MEMBER_PAGE_SIZE): AsyncIterable<LoyaltyMember[]> {
+    const size = Math.max(1, Math.min(MAX_MEMBER_PAGE_SIZE, Math.floor(pageSize)));
+    const all = [...this.members.keys()]
+      .sort()
+      .flatMap((email) => [...(this.members.get(email)?.values() ?? [])].sort(byLoyaltyId));
+    for (let start = 0; start < all.length; start += size) yield all.slice(start, start + size);
   }
 
   async isEmpty(): Promise<boolean> {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatMoney } from '../../shared/loyalty/money';
-import type { LoyaltyRepository } from '../../shared/storage/repository';
+import type { LoyaltyMember, LoyaltyRepository } from '../../shared/storage/repository';
 import { aMember, money } from './builders';
 
 export function repositoryContract(
@@ -76,6 +76,99 @@ export function repositoryContract(
       expect(await repo.saveMember(member)).toBe('unchanged');
       expect(await repo.saveMember({ ...member, status: 'suspended' })).toBe('updated');
       expect((await repo.findMember('fay@contoso.com', 'F1'))?.status).toBe('suspended');
+    });
+
+    it('saves many members, reporting each outcome as saving them one by one would', async () => {
+      const repo = await makeRepository();
+      await repo.saveMember(aMember({ email: 'gil@contoso.com', loyaltyId: 'G1' }));
+      await repo.saveMember(aMember({ email: 'gil@contoso.com', loyaltyId: 'G2' }));
+      const batch: LoyaltyMember[] = [
+        aMember({ email: 'gil@contoso.com', loyaltyId: 'G1' }),
+        aMember({ email: 'GIL@contoso.com ', loyaltyId: 'G2', status: 'suspended' }),
+        aMember({ email: 'hal@contoso.com', loyaltyId: 'H1' }),
+        aMember({ email: 'hal@contoso.com', loyaltyId: 'H1' }),
+        aMember({ email: 'ida@contoso.com', loyaltyId: 'I1', promoCode: 'FIRST' }),
+        aMember({ email: 'ida@contoso.com', loyaltyId: 'I1', promoCode: 'LAST' }),
+        aMember({ email: 'o#hash?/x@bücher.de', loyaltyId: 'K#1/?' }),
+      ];
+      const progress: number[] = [];
+      const outcomes = await repo.saveMembers(batch, { onProgress: (n) => progress.push(n) });
+      expect(outcomes).toEqual([
+        'unchanged',
+        'updated',
+        'added',
+        'unchanged',
+        'added',
+        'updated',
+        'added',
+      ]);
+      expect(progress.at(-1)).toBe(batch.length);
+      expect(progress).toEqual([...progress].sort((a, b) => a - b));
+      expect((await repo.findMember('gil@contoso.com', 'G2'))?.status).toBe('suspended');
+      expect((await repo.findMember('ida@contoso.com', 'I1'))?.promoCode).toBe('LAST');
+      expect((await repo.findMember('o#hash?/x@bücher.de', 'K#1/?'))?.email).toBe(
+        'o#hash?/x@bücher.de',
+      );
+      expect(await repo.saveMembers(batch)).toEqual([
+        'unchanged',
+        'unchanged',
+        'unchanged',
+        'unchanged',
+        'updated',
+        'updated',
+        'unchanged',
+      ]);
+      expect(await repo.saveMembers([])).toEqual([]);
+    });
+
+    it('saves more memberships of one email than one transaction holds', async () => {
+      const repo = await makeRepository();
+      const many = Array.from({ length: 150 }, (_, i) =>
+        aMember({ email: 'jo@contoso.com', loyaltyId: `J${String(i).padStart(3, '0')}` }),
+      );
+      await repo.saveMember(aMember({ email: 'jo@contoso.com', loyaltyId: 'J007' }));
+      const changed = many.map((m, i) => (i % 50 === 0 ? { ...m, promoCode: 'NEW' } : m));
+      const outcomes = await repo.saveMembers(changed);
+      expect(outcomes.filter((o) => o === 'added')).toHaveLength(149);
+      expect(outcomes[7]).toBe('unchanged');
+      const held = await repo.listMembersByEmail('jo@contoso.com');
+      expect(held).toHaveLength(150);
+      expect(held.filter((m) => m.promoCode === 'NEW').map((m) => m.loyaltyId)).toEqual([
+        'J000',
+        'J050',
+        'J100',
+      ]);
+    });
+
+    it('lists every member exactly once, page by page, grouped by email', async () => {
+      const repo = await makeRepository();
+      const stored = [
+        aMember({ email: 'kim@contoso.com', loyaltyId: 'K2' }),
+        aMember({ email: 'kim@contoso.com', loyaltyId: 'K1', status: 'suspended' }),
+        aMember({ email: 'lee@contoso.com', loyaltyId: 'L1' }),
+        aMember({ email: '用户@例子.中国', loyaltyId: 'U,"1"' }),
+        aMember({ email: 'max@contoso.com', loyaltyId: 'M1' }),
+      ];
+      await repo.saveMembers(stored);
+      const pages: LoyaltyMember[][] = [];
+      for await (const page of repo.listMembers(2)) pages.push(page);
+      expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+      const listed = pages.flat();
+      const byKey = (m: LoyaltyMember): string => `${m.email} ${m.loyaltyId}`;
+      expect(listed.map(byKey).sort()).toEqual(stored.map(byKey).sort());
+      expect(listed.find((m) => m.loyaltyId === 'K1')).toEqual(stored[1]);
+      const emails = listed.map((m) => m.email);
+      expect(emails.indexOf('kim@contoso.com') + 1).toBe(emails.lastIndexOf('kim@contoso.com'));
+      const all: LoyaltyMember[] = [];
+      for await (const page of repo.listMembers()) all.push(...page);
+      expect(all).toHaveLength(stored.length);
+    });
+
+    it('lists nothing from an empty store', async () => {
+      const repo = await makeRepository();
+      const pages: LoyaltyMember[][] = [];
+      for await (const page of repo.listMembers()) pages.push(page);
+      expect(pages.flat()).toEqual([]);
     });
 
     it('registers an unknown user once with the starting balance', async () => {
