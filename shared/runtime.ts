@@ -32,6 +32,7 @@ export function createRuntime(
       loyaltyTableName: config.loyaltyTableName,
       balancesTableName: config.balancesTableName,
       timeoutMs: config.storageTimeoutMs,
+      observer,
     }),
     attempts: new TableAttemptStore({
       connectionString: config.tablesConnectionString,

@@ -87,12 +87,24 @@ export async function tableCall<T>(
   }
 }
 
+/** The HTTP method each storage operation sends. */
+const METHODS: Readonly<Record<string, string>> = {
+  read: 'GET',
+  query: 'GET',
+  createTable: 'POST',
+  insert: 'POST',
+  transaction: 'POST',
+  upsert: 'PUT',
+  write: 'PUT',
+};
+
 /** A storage observer that records each call as a telemetry dependency (no keys, ever). */
 export function dependencyObserver(telemetry: Telemetry): StorageObserver {
   return ({ operation, table, durationMs, status }) => {
     const url = new URL(table.url);
     telemetry.trackDependency({
       name: `${operation} ${table.tableName}`,
+      method: METHODS[operation] ?? 'POST',
       target: url.host,
       url: `${url.origin}${url.pathname.replace(/\/+$/, '')}/${table.tableName}`,
       durationMs,

@@ -11,7 +11,6 @@
  */
 import {
   odata,
-  RestError,
   type TableClient,
   type TableEntity,
   type TableEntityResult,
@@ -27,7 +26,6 @@ import {
   MAX_MEMBER_PAGE_SIZE,
   MEMBER_STATUSES,
   StorageCorruptError,
-  StorageUnavailableError,
   type BalanceLookup,
   type LoyaltyMember,
   type LoyaltyRepository,
@@ -35,6 +33,14 @@ import {
   type SaveMembersOptions,
   type SaveOutcome,
 } from './repository';
+import {
+  isTableNotFound,
+  RETRY_OPTIONS,
+  statusOf,
+  tableCall,
+  type StorageObserver,
+  type TableCallOptions,
+} from './tableCall';
 import { TaskPool } from './taskPool';
 
 export interface TableRepositoryOptions {
@@ -45,6 +51,8 @@ export interface TableRepositoryOptions {
   readonly timeoutMs?: number;
   /** SDK client options: retry tuning, or a fake `httpClient` in failure tests. */
   readonly clientOptions?: TableServiceClientOptions;
+  /** Told of every storage call (telemetry dependencies). */
+  readonly observer?: StorageObserver;
   /** Tuning of saveMembers (defaults suit an import; tests make them small). */
   readonly bulk?: BulkOptions;
 }
@@ -105,49 +113,16 @@ interface BalanceEntity {
 
 const BALANCE_ROW = 'balance';
 
-function statusOf(error: unknown): number | undefined {
-  return error instanceof RestError ? error.statusCode : undefined;
-}
-
-/** The service's error code: `x-ms-error-code`, where the SDK leaves `code` empty. */
-function errorCode(error: RestError): string | undefined {
-  return error.code ?? error.response?.headers.get('x-ms-error-code') ?? undefined;
-}
-
-function isTableNotFound(error: unknown): boolean {
-  return (
-    error instanceof RestError && error.statusCode === 404 && errorCode(error) === 'TableNotFound'
-  );
-}
-
-/** A definite answer from the service, which callers act on (not found, already exists). */
-function isDefiniteAnswer(error: unknown): error is RestError {
-  const status = statusOf(error);
-  return status === 404 || status === 409 || status === 412;
-}
-
-/** Anything but a definite answer (network, timeout, 5xx, throttling) is "unavailable". */
-function unavailable(operation: string, error: unknown): StorageUnavailableError {
-  const status = statusOf(error);
-  const detail =
-    status !== undefined
-      ? `HTTP ${status}`
-      : error instanceof Error
-        ? `${error.name}: ${error.message}`
-        : String(error);
-  return new StorageUnavailableError(`Table Storage ${operation} failed (${detail})`, error);
-}
-
 export class TableLoyaltyRepository implements LoyaltyRepository {
   private readonly members: TableClient;
   private readonly balances: TableClient;
-  private readonly timeoutMs: number;
+  private readonly calls: TableCallOptions;
   private readonly bulk: Required<BulkOptions>;
   private ready: Promise<void> | undefined;
 
   constructor(options: TableRepositoryOptions) {
     const clientOptions: TableServiceClientOptions = {
-      retryOptions: { maxRetries: 2, retryDelayInMs: 50, maxRetryDelayInMs: 400 },
+      retryOptions: RETRY_OPTIONS,
       ...options.clientOptions,
     };
     this.members = createTableClient(
@@ -160,7 +135,7 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
       options.balancesTableName,
       clientOptions,
     );
-    this.timeoutMs = options.timeoutMs ?? 1500;
+    this.calls = { timeoutMs: options.timeoutMs ?? 1500, observer: options.observer };
     this.bulk = {
       concurrency: Math.max(1, options.bulk?.concurrency ?? 32),
       pageSize: Math.max(
@@ -173,8 +148,12 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
 
   init(): Promise<void> {
     this.ready ??= Promise.all([
-      this.call('createTable', (abortSignal) => this.members.createTable({ abortSignal })),
-      this.call('createTable', (abortSignal) => this.balances.createTable({ abortSignal })),
+      this.call('createTable', this.members, (abortSignal) =>
+        this.members.createTable({ abortSignal }),
+      ),
+      this.call('createTable', this.balances, (abortSignal) =>
+        this.balances.createTable({ abortSignal }),
+      ),
     ]).then(
       () => undefined,
       (error: unknown) => {
@@ -197,7 +176,7 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
   async listMembersByEmail(email: string): Promise<LoyaltyMember[]> {
     const partitionKey = encodeKey(normalizeEmail(email));
     return this.withTable(() =>
-      this.call('query', async (abortSignal) => {
+      this.call('query', this.members, async (abortSignal) => {
         const found: LoyaltyMember[] = [];
         const pages = this.members.listEntities<MemberEntity>({
           queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` },
@@ -230,7 +209,7 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
       return 'unchanged';
     }
     await this.withTable(() =>
-      this.call('upsert', (abortSignal) =>
+      this.call('upsert', this.members, (abortSignal) =>
         this.members.upsertEntity({ partitionKey, rowKey, ...next }, 'Replace', { abortSignal }),
       ),
     );
@@ -337,7 +316,7 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
 
   async isEmpty(): Promise<boolean> {
     return this.withTable(() =>
-      this.call('query', async (abortSignal) => {
+      this.call('query', this.members, async (abortSignal) => {
         const pages = this.members
           .listEntities({ queryOptions: { select: ['PartitionKey'] }, abortSignal })
           .byPage({ maxPageSize: 1 });
@@ -358,7 +337,7 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
     if (existing !== undefined) return { balance: toMoney(existing), created: false };
     try {
       await this.withTable(() =>
-        this.call('insert', (abortSignal) =>
+        this.call('insert', this.balances, (abortSignal) =>
           this.balances.createEntity<BalanceEntity>(
             { partitionKey, rowKey: BALANCE_ROW, objectId, balance: formatMoney(starting) },
             { abortSignal },
@@ -377,7 +356,7 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
 
   async setBalance(objectId: string, balance: Money): Promise<void> {
     await this.withTable(() =>
-      this.call('upsert', (abortSignal) =>
+      this.call('upsert', this.balances, (abortSignal) =>
         this.balances.upsertEntity<BalanceEntity>(
           {
             partitionKey: encodeKey(objectId),
@@ -402,7 +381,7 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
     pageSize: number,
   ): Promise<MemberPage> {
     return this.withTable(() =>
-      this.call('query', async (abortSignal) => {
+      this.call('query', this.members, async (abortSignal) => {
         const pages = this.members
           .listEntities<MemberEntity>({ abortSignal })
           .byPage({ maxPageSize: pageSize, continuationToken });
@@ -426,16 +405,21 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
   ): Promise<void> {
     try {
       await this.withTable(() =>
-        this.call(writes.length === 1 ? 'write' : 'transaction', async (abortSignal) => {
-          const [only] = writes;
-          if (only !== undefined && writes.length === 1) {
-            const entity = entityOf(only);
-            if (only.etag === undefined) await this.members.createEntity(entity, { abortSignal });
-            else await this.members.updateEntity(entity, 'Merge', { etag: only.etag, abortSignal });
-            return;
-          }
-          await this.members.submitTransaction(writes.map(actionOf), { abortSignal });
-        }),
+        this.call(
+          writes.length === 1 ? 'write' : 'transaction',
+          this.members,
+          async (abortSignal) => {
+            const [only] = writes;
+            if (only !== undefined && writes.length === 1) {
+              const entity = entityOf(only);
+              if (only.etag === undefined) await this.members.createEntity(entity, { abortSignal });
+              else
+                await this.members.updateEntity(entity, 'Merge', { etag: only.etag, abortSignal });
+              return;
+            }
+            await this.members.submitTransaction(writes.map(actionOf), { abortSignal });
+          },
+        ),
       );
     } catch (error) {
       if (!isWriteConflict(error)) throw error;
@@ -457,7 +441,7 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
   ): Promise<TableEntityResult<T> | undefined> {
     try {
       return await this.withTable(() =>
-        this.call('read', (abortSignal) =>
+        this.call('read', table, (abortSignal) =>
           table.getEntity<T>(partitionKey, rowKey, { abortSignal }),
         ),
       );
@@ -480,20 +464,13 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
     }
   }
 
-  /**
-   * Runs one SDK call under the storage timeout. Definite answers (404, 409, 412) pass through as
-   * RestError; every other failure becomes StorageUnavailableError.
-   */
-  private async call<T>(
+  /** One SDK call on `table`, through the shared wrapper (timeout, error mapping, observer). */
+  private call<T>(
     operation: string,
+    table: TableClient,
     run: (abortSignal: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    try {
-      return await run(AbortSignal.timeout(this.timeoutMs));
-    } catch (error) {
-      if (isDefiniteAnswer(error)) throw error;
-      throw unavailable(operation, error);
-    }
+    return tableCall(operation, table, this.calls, run);
   }
 }
 

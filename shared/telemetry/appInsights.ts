@@ -71,6 +71,8 @@ export function createAppInsightsTelemetry(
         duration: dependency.durationMs,
         resultCode: dependency.resultCode,
         success: dependency.success,
+        // As for requests: the exporter reads HTTP fields only from spans with a method.
+        properties: { 'http.method': dependency.method, operation: dependency.name },
       });
     },
     flush: () => client.flush(),

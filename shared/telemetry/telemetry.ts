@@ -21,6 +21,8 @@ export interface RequestRecord {
 export interface DependencyRecord {
   /** e.g. "read LoyaltyMembers". */
   readonly name: string;
+  /** The HTTP method of the call. */
+  readonly method: string;
   /** Host of the storage account, e.g. "acme.table.core.windows.net". */
   readonly target: string;
   /** The table's URL, e.g. "https://acme.table.core.windows.net/LoyaltyMembers": no keys. */

@@ -1,0 +1,323 @@
+/**
+ * Telemetry proven for real: the running host with the real `applicationinsights` SDK, sending to
+ * a local HTTPS ingestion endpoint (a certificate this test makes, trusted through
+ * NODE_EXTRA_CA_CERTS). The envelopes that arrive are checked: names, properties, and the
+ * absence of personal data. Without a connection string the SDK is not even loaded.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { generate } from 'selfsigned';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTableClient } from '../../shared/storage/connection';
+import { TableLoyaltyRepository } from '../../shared/storage/tableRepository';
+import { aMember, money } from '../support/builders';
+import { APP_ROOT, startHost } from '../support/host';
+import { azuriteConnectionString, uniqueTableNames } from '../support/tables';
+
+interface Envelope {
+  name: string;
+  tags: Record<string, string>;
+  data: {
+    baseType: string;
+    baseData: Record<string, unknown> & { properties?: Record<string, string> };
+  };
+}
+
+const EMAIL = 'telemetry.person@contoso.com';
+const LOYALTY_ID = 'LOYAL-93817';
+const PROMO = 'PROMO-XYZ-771';
+const OBJECT_ID = '9d1e7c4a-5b3f-4e2a-8c6d-0a1b2c3d4e5f';
+const BROKEN_OBJECT_ID = 'broken-balance-user-0001';
+const CORRELATION = '0f8fad5b-d9cb-469f-a165-70867728950e';
+const CLIENT = '93fd07aa-333c-409d-955d-96008fd08dd9';
+const HASH_KEY = 'telemetry-hash-key-0123456789';
+const API_KEY = 'telemetry-api-key-0123456789';
+
+const dir = mkdtempSync(join(tmpdir(), 'telemetry-'));
+const envelopes: Envelope[] = [];
+let ingestion: Server;
+let ingestionPort = 0;
+let caFile = '';
+
+beforeAll(async () => {
+  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 7, ip: '127.0.0.1' },
+          { type: 2, value: 'localhost' },
+        ],
+      },
+    ],
+  });
+  caFile = join(dir, 'ingestion-ca.pem');
+  writeFileSync(caFile, pems.cert);
+  ingestion = createServer({ cert: pems.cert, key: pems.private }, (request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => chunks.push(c));
+    request.on('end', () => {
+      let body = Buffer.concat(chunks);
+      if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+      const items = JSON.parse(body.toString('utf8')) as Envelope[];
+      envelopes.push(...items);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({ itemsReceived: items.length, itemsAccepted: items.length, errors: [] }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => ingestion.listen(0, '127.0.0.1', resolve));
+  const address = ingestion.address();
+  ingestionPort = typeof address === 'object' && address ? address.port : 0;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => ingestion.close(() => resolve()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const ofType = (type: string) => envelopes.filter((e) => e.data.baseType === type);
+
+async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+describe('with APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
+  beforeAll(async () => {
+    const tables = uniqueTableNames('Telemetry');
+    const repository = new TableLoyaltyRepository({
+      connectionString: azuriteConnectionString(),
+      ...tables,
+    });
+    await repository.init();
+    await repository.saveMember(aMember({ email: EMAIL, loyaltyId: LOYALTY_ID, promoCode: PROMO }));
+    await repository.setBalance(OBJECT_ID, money('12.34'));
+    await createTableClient(azuriteConnectionString(), tables.balancesTableName).upsertEntity({
+      partitionKey: Buffer.from(BROKEN_OBJECT_ID).toString('base64url'),
+      rowKey: 'balance',
+      objectId: BROKEN_OBJECT_ID,
+      balance: 'not money',
+    });
+
+    const host = await startHost({
+      TABLES_CONNECTION_STRING: azuriteConnectionString(),
+      LOYALTY_TABLE_NAME: tables.loyaltyTableName,
+      BALANCES_TABLE_NAME: tables.balancesTableName,
+      SEED_DEMO_DATA: 'false',
+      API_AUTH: 'apikey',
+      API_KEY,
+      TELEMETRY_HASH_KEY: HASH_KEY,
+      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=11111111-2222-4333-8444-555555555555;IngestionEndpoint=https://127.0.0.1:${ingestionPort}/`,
+      NODE_EXTRA_CA_CERTS: caFile,
+    });
+    const post = (fn: string, body: object, query = '') =>
+      fetch(`${host.baseUrl}/api/${fn}${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+        body: JSON.stringify(body),
+      });
+    try {
+      expect(
+        (
+          await post('ValidateProfile', {
+            email: EMAIL,
+            loyaltyId: LOYALTY_ID,
+            lang: '1036',
+            correlationId: CORRELATION,
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        (
+          await post('ValidateProfile', {
+            email: EMAIL,
+            loyaltyId: 'WRONG-00000',
+            correlationId: CORRELATION,
+          })
+        ).status,
+      ).toBe(409);
+      expect(
+        (
+          await post('ValidateProfile', {
+            step: 'PostAttributeCollection',
+            client_id: CLIENT,
+            ui_locales: 'ja-JP',
+            email: EMAIL,
+            extension_loyaltyId: LOYALTY_ID,
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        (
+          await post(
+            'GetProfile',
+            { objectId: OBJECT_ID },
+            `?email=${encodeURIComponent(EMAIL)}&code=secret-functions-key`,
+          )
+        ).status,
+      ).toBe(200);
+      expect(
+        (
+          await post('EnrichToken', {
+            step: 'PreTokenIssuance',
+            clientId: CLIENT,
+            objectId: OBJECT_ID,
+            email: EMAIL,
+          })
+        ).status,
+      ).toBe(200);
+      expect((await post('GetProfile', { objectId: BROKEN_OBJECT_ID })).status).toBe(500);
+    } finally {
+      expect(await host.stop()).toBe(0); // flushes telemetry at app termination
+    }
+    await waitFor(() => ofType('ExceptionData').length > 0 && ofType('RequestData').length >= 6);
+  }, 60_000);
+
+  it('sends one request per call, named by function, without the query string', () => {
+    const requests = ofType('RequestData').map((e) => e.data.baseData);
+    expect(requests.map((r) => r.name).sort()).toEqual([
+      'POST /api/EnrichToken',
+      'POST /api/GetProfile',
+      'POST /api/GetProfile',
+      'POST /api/ValidateProfile',
+      'POST /api/ValidateProfile',
+      'POST /api/ValidateProfile',
+    ]);
+    expect(requests.map((r) => r.responseCode).sort()).toEqual([
+      '200',
+      '200',
+      '200',
+      '200',
+      '409',
+      '500',
+    ]);
+    for (const request of requests) expect(String(request.url)).not.toContain('?');
+  });
+
+  it('sends dependencies for the Table Storage calls', () => {
+    const dependencies = ofType('RemoteDependencyData').map((e) => e.data.baseData);
+    expect(dependencies.length).toBeGreaterThanOrEqual(5);
+    for (const dependency of dependencies) {
+      expect(dependency.type).toBe('Http');
+      expect(String(dependency.target)).toMatch(/^127\.0\.0\.1:\d+/);
+      expect(String(dependency.name)).toMatch(/^(GET|POST|PUT) \/devstoreaccount1\/\w+$/);
+      // The URL names the table only: entity keys (which encode emails) never leave the app.
+      expect(String(dependency.data)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/\w+$/);
+      expect(dependency.properties?.operation).toMatch(
+        /^(read|query|insert|upsert|createTable|write|transaction) \w+$/,
+      );
+    }
+    expect(dependencies.map((d) => d.properties?.operation)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^read Telemetry(Members|Balances)/)]),
+    );
+  });
+
+  it('sends one event per decision with its dimensions', () => {
+    const events = ofType('EventData').map((e) => ({
+      name: e.data.baseData.name,
+      ...e.data.baseData.properties,
+    }));
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'ValidateProfile',
+          function: 'ValidateProfile',
+          dialect: 'customPolicy',
+          outcome: 'promo',
+          language: 'fr',
+          correlationId: CORRELATION,
+          emailDomain: 'contoso.com',
+        }),
+        expect.objectContaining({
+          name: 'ValidateProfile',
+          outcome: 'notAssociated',
+          language: 'en',
+        }),
+        expect.objectContaining({
+          name: 'ValidateProfile',
+          dialect: 'userFlow',
+          step: 'PostAttributeCollection',
+          outcome: 'promo',
+          language: 'ja',
+          clientId: CLIENT,
+        }),
+        expect.objectContaining({ name: 'GetProfile', outcome: 'existing' }),
+        expect.objectContaining({
+          name: 'EnrichToken',
+          step: 'PreTokenIssuance',
+          outcome: 'claims',
+          claims: 'balance,loyaltyId,promoCode',
+          clientId: CLIENT,
+        }),
+      ]),
+    );
+    const userHashes = new Set(
+      events.map((e) => (e as Record<string, unknown>).userHash).filter(Boolean),
+    );
+    expect(userHashes.size).toBe(1); // one person, one keyed hash, traceable without the email
+  });
+
+  it('sends the exception of a failed call, with the function and invocation id', () => {
+    const exceptions = ofType('ExceptionData').map((e) => e.data.baseData);
+    expect(exceptions).toHaveLength(1);
+    expect(exceptions[0]?.properties).toMatchObject({ function: 'GetProfile' });
+    expect(exceptions[0]?.properties?.invocationId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('never sends an email, loyalty ID, promo code, objectId, key or table key', () => {
+    const everything = JSON.stringify(envelopes);
+    for (const secret of [
+      EMAIL,
+      encodeURIComponent(EMAIL),
+      Buffer.from(EMAIL).toString('base64url'),
+      LOYALTY_ID,
+      'WRONG-00000',
+      PROMO,
+      OBJECT_ID,
+      Buffer.from(OBJECT_ID).toString('base64url'),
+      BROKEN_OBJECT_ID,
+      API_KEY,
+      HASH_KEY,
+      'secret-functions-key',
+    ]) {
+      expect(everything, secret).not.toContain(secret);
+    }
+  });
+});
+
+describe('without APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
+  /** Loads the built app as the local host does and lists whether the SDK entered the module graph. */
+  function sdkLoaded(env: Record<string, string>): boolean {
+    const script = `
+      const host = require(${JSON.stringify(join(APP_ROOT, 'dist/scripts/host/functionsHost.js'))});
+      host.installCoreApi(() => {});
+      for (const file of host.functionFiles(${JSON.stringify(APP_ROOT)})) require(file);
+      const loaded = Object.keys(require.cache).some((p) => p.includes('/node_modules/applicationinsights/'));
+      process.stdout.write(String(loaded));
+    `;
+    return (
+      execFileSync(process.execPath, ['-e', script], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+      }).toString() === 'true'
+    );
+  }
+
+  it('does not load the SDK at all (and does with it)', () => {
+    expect(sdkLoaded({})).toBe(false);
+    expect(
+      sdkLoaded({
+        APPLICATIONINSIGHTS_CONNECTION_STRING:
+          'InstrumentationKey=11111111-2222-4333-8444-555555555555;IngestionEndpoint=https://127.0.0.1:9/',
+      }),
+    ).toBe(true);
+  });
+});
