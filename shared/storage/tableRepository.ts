@@ -2,8 +2,9 @@
  * Table Storage adapter of the repository port (@azure/data-tables): Azure Storage,
  * Cosmos DB for Table, or Azurite.
  *
- * - members: PartitionKey = key(email), RowKey = key(loyaltyId): "is this ID registered to this
- *   email" is one point read; all memberships of an email are one partition.
+ * - members: PartitionKey = one of 256 buckets of the email's hash, RowKey = key(email) | key(loyaltyId)
+ *   (keys.ts memberKeys): "is this ID registered to this email" is one point read, all
+ *   memberships of an email one row range, and bulk writes group into transactions.
  * - balances: PartitionKey = key(objectId), RowKey = "balance"; created with insert-if-absent,
  *   so concurrent first calls and B2C's retry create exactly one row.
  * User values only ever reach a filter through the SDK's `odata` escaping, and keys are encoded
@@ -20,7 +21,7 @@ import {
 import { normalizeEmail } from '../loyalty/email';
 import { formatMoney, parseMoney, type Money } from '../loyalty/money';
 import { createTableClient } from './connection';
-import { encodeKey } from './keys';
+import { emailRowRange, encodeKey, memberKeys, memberPartition } from './keys';
 import {
   byLoyaltyId,
   MAX_MEMBER_PAGE_SIZE,
@@ -165,21 +166,22 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
   }
 
   async findMember(email: string, loyaltyId: string): Promise<LoyaltyMember | undefined> {
-    const entity = await this.read(
-      this.members,
-      encodeKey(normalizeEmail(email)),
-      encodeKey(loyaltyId),
-    );
+    const keys = memberKeys(normalizeEmail(email), loyaltyId);
+    const entity = await this.read(this.members, keys.partitionKey, keys.rowKey);
     return entity === undefined ? undefined : toMember(entity);
   }
 
   async listMembersByEmail(email: string): Promise<LoyaltyMember[]> {
-    const partitionKey = encodeKey(normalizeEmail(email));
+    const normalized = normalizeEmail(email);
+    const partitionKey = memberPartition(normalized);
+    const { from, to } = emailRowRange(normalized);
     return this.withTable(() =>
       this.call('query', this.members, async (abortSignal) => {
         const found: LoyaltyMember[] = [];
         const pages = this.members.listEntities<MemberEntity>({
-          queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` },
+          queryOptions: {
+            filter: odata`PartitionKey eq ${partitionKey} and RowKey ge ${from} and RowKey lt ${to}`,
+          },
           abortSignal,
         });
         for await (const entity of pages) found.push(toMember(entity));
@@ -190,8 +192,7 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
 
   async saveMember(member: LoyaltyMember): Promise<SaveOutcome> {
     const email = normalizeEmail(member.email);
-    const partitionKey = encodeKey(email);
-    const rowKey = encodeKey(member.loyaltyId);
+    const { partitionKey, rowKey } = memberKeys(email, member.loyaltyId);
     const existing = await this.read(this.members, partitionKey, rowKey);
     const next: MemberEntity = {
       email,
@@ -489,8 +490,7 @@ function bulkKeys(members: readonly LoyaltyMember[]): BulkKey[] {
   const byKey = new Map<string, BulkKey>();
   members.forEach((member, index) => {
     const email = normalizeEmail(member.email);
-    const partitionKey = encodeKey(email);
-    const rowKey = encodeKey(member.loyaltyId);
+    const { partitionKey, rowKey } = memberKeys(email, member.loyaltyId);
     const key = bulkKey(partitionKey, rowKey);
     const entity: MemberEntity = {
       email,

@@ -69,6 +69,16 @@ export function repositoryContract(
       expect(await repo.listMembersByEmail('nobody@contoso.com')).toEqual([]);
     });
 
+    it("keeps one email's memberships apart from an email that extends it", async () => {
+      const repo = await makeRepository();
+      // base64url('ab@c.d') is a prefix of base64url('ab@c.de'): the row ranges must not overlap.
+      await repo.saveMember(aMember({ email: 'ab@c.d', loyaltyId: 'P1' }));
+      await repo.saveMember(aMember({ email: 'ab@c.de', loyaltyId: 'P2' }));
+      expect((await repo.listMembersByEmail('ab@c.d')).map((m) => m.loyaltyId)).toEqual(['P1']);
+      expect((await repo.listMembersByEmail('ab@c.de')).map((m) => m.loyaltyId)).toEqual(['P2']);
+      expect(await repo.findMember('ab@c.d', 'P2')).toBeUndefined();
+    });
+
     it('says whether a save added, updated or changed nothing', async () => {
       const repo = await makeRepository();
       const member = aMember({ email: 'fay@contoso.com', loyaltyId: 'F1' });
