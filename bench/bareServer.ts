@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { odata, RestError, TableClient } from '@azure/data-tables';
+import { emailRowRange, memberKeys, memberPartition } from '../shared/storage/keys';
 
 const API_VERSION = '1.0.0';
 const HEADERS = {
@@ -63,7 +64,10 @@ interface Counter {
   etag: string;
 }
 
-/** The app's key encoding (shared/storage/keys.ts) for short values: base64url of the text. */
+/**
+ * The app's key encoding (shared/storage/keys.ts) for short values: base64url of the text. Member
+ * keys come from keys.ts itself: the layout is the app's, the storage calls the bare minimum.
+ */
 function key(value: string): string {
   return Buffer.from(value, 'utf8').toString('base64url');
 }
@@ -86,8 +90,11 @@ async function pointRead<T extends object>(
 }
 
 async function firstActiveMember(email: string): Promise<Member | undefined> {
+  const { from, to } = emailRowRange(email);
   const pages = members.listEntities<Member>({
-    queryOptions: { filter: odata`PartitionKey eq ${key(email)}` },
+    queryOptions: {
+      filter: odata`PartitionKey eq ${memberPartition(email)} and RowKey ge ${from} and RowKey lt ${to}`,
+    },
   });
   for await (const member of pages) if (member.status === 'active') return member;
   return undefined;
@@ -138,10 +145,10 @@ async function validateProfile(claims: Claims): Promise<Answer> {
   const userFlow = claims.step !== undefined;
   const email = text(claims.email).toLowerCase();
   const loyaltyId = text(userFlow ? claims.extension_loyaltyId : claims.loyaltyId);
-  const emailKey = key(email);
+  const memberKey = memberKeys(email, loyaltyId);
   const [member, counter] = await Promise.all([
-    pointRead<Member>(members, emailKey, key(loyaltyId)),
-    pointRead<Counter>(failures, emailKey, COUNTER_ROW),
+    pointRead<Member>(members, memberKey.partitionKey, memberKey.rowKey),
+    pointRead<Counter>(failures, key(email), COUNTER_ROW),
   ]);
   if (windowOpen(counter, Date.now()) && counter.count >= maxFailures) {
     return rejection(
@@ -151,7 +158,7 @@ async function validateProfile(claims: Claims): Promise<Answer> {
     );
   }
   if (member === undefined) {
-    await recordFailure(emailKey, counter);
+    await recordFailure(key(email), counter);
     return rejection(
       userFlow,
       'NotAssociated',
