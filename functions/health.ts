@@ -4,7 +4,8 @@
  * Shows nothing sensitive: no connection string, account or table name.
  */
 import { app, type HttpHandler } from '@azure/functions';
-import { describeError, type Deps } from '../shared/http/pipeline';
+import { jsonResponse } from '../shared/contract/json';
+import { BUDGET_SPENT, describeError, within, type Deps } from '../shared/http/pipeline';
 import { API_VERSION } from '../shared/contract/version';
 import { getRuntime } from '../shared/runtime';
 
@@ -12,24 +13,20 @@ export const HEALTH_TIMEOUT_MS = 1000;
 
 export function makeHealth(deps: Deps, timeoutMs = HEALTH_TIMEOUT_MS): HttpHandler {
   return async (_request, context) => {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    });
     let storage: 'ok' | 'unavailable' = 'ok';
     try {
-      await Promise.race([deps.repository.ping(), deadline]);
+      if ((await within(deps.repository.ping(), timeoutMs)) === BUDGET_SPENT) {
+        throw new Error(`no answer within ${timeoutMs} ms`);
+      }
     } catch (error) {
       storage = 'unavailable';
       context.warn(`health [${context.invocationId}] storage unavailable: ${describeError(error)}`);
-    } finally {
-      clearTimeout(timer);
     }
-    return {
-      status: storage === 'ok' ? 200 : 503,
-      jsonBody: { status: storage === 'ok' ? 'ok' : 'degraded', storage, version: API_VERSION },
-      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-    };
+    return jsonResponse(storage === 'ok' ? 200 : 503, {
+      status: storage === 'ok' ? 'ok' : 'degraded',
+      storage,
+      version: API_VERSION,
+    });
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { loadAuthSettings, type AuthSettings } from './auth/settings';
 import { ConfigError } from './configError';
+import { withoutExtensionPrefix } from './contract/extensionAttribute';
 import { supportedLanguage } from './i18n/language';
 import { LANGUAGES, type Language } from './i18n/messages';
 import { parseMoney, type Money } from './loyalty/money';
@@ -106,7 +107,7 @@ function wholeNumber(env: Env, name: string, fallback: number, min: number, max:
 }
 
 function attribute(env: Env, name: string, fallback: string): string {
-  const value = (read(env, name) ?? fallback).replace(/^extension_(?:[0-9a-f]{32}_)?/i, '');
+  const value = withoutExtensionPrefix(read(env, name) ?? fallback);
   if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(value)) {
     throw new ConfigError(name, `is malformed: "${value}" is not an attribute name`);
   }

@@ -9,6 +9,7 @@
  */
 import type { HttpResponseInit } from '@azure/functions';
 import { entraAnswer, type EntraContext } from './entra';
+import { jsonResponse } from './json';
 import type { ApiError } from './errors';
 import type { Dialect, UserFlowStep } from './requests';
 import type {
@@ -42,16 +43,6 @@ export interface AnswerContext {
   readonly entra?: EntraContext | undefined;
 }
 
-const JSON_HEADERS = {
-  'content-type': 'application/json; charset=utf-8',
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-} as const;
-
-function json(status: number, body: object): HttpResponseInit {
-  return { status, jsonBody: body, headers: { ...JSON_HEADERS } };
-}
-
 function definedClaims(claims: OutputClaims, rename: (name: string) => string): Claims {
   const out: Claims = {};
   for (const [name, value] of Object.entries(claims)) {
@@ -72,7 +63,7 @@ function userFlowContinue(claims: OutputClaims, ctx: AnswerContext): HttpRespons
     action: 'Continue',
     ...definedClaims(claims, (name) => userFlowClaimName(name, ctx.extensionsAppId)),
   };
-  return json(200, body);
+  return jsonResponse(200, body);
 }
 
 export function answer(decision: Decision, ctx: AnswerContext): HttpResponseInit {
@@ -80,7 +71,7 @@ export function answer(decision: Decision, ctx: AnswerContext): HttpResponseInit
     return entraAnswer(decision, ctx.entra, ctx.warn);
   if (ctx.dialect === 'customPolicy') {
     if (decision.kind === 'continue')
-      return json(
+      return jsonResponse(
         200,
         definedClaims(decision.claims, (n) => n),
       );
@@ -91,7 +82,7 @@ export function answer(decision: Decision, ctx: AnswerContext): HttpResponseInit
       code: decision.code,
       requestId: ctx.requestId,
     };
-    return json(409, body);
+    return jsonResponse(409, body);
   }
 
   const step = ctx.step ?? 'PostAttributeCollection';
@@ -105,7 +96,7 @@ export function answer(decision: Decision, ctx: AnswerContext): HttpResponseInit
       code: decision.code,
       requestId: ctx.requestId,
     };
-    return json(400, body);
+    return jsonResponse(400, body);
   }
   if (decision.kind === 'block' && step !== 'PreTokenIssuance') {
     const body: UserFlowBlockPage = {
@@ -115,7 +106,7 @@ export function answer(decision: Decision, ctx: AnswerContext): HttpResponseInit
       code: decision.code,
       requestId: ctx.requestId,
     };
-    return json(200, body);
+    return jsonResponse(200, body);
   }
   ctx.warn(
     `A ${decision.kind === 'invalid' ? 'ValidationError' : 'ShowBlockPage'} (${decision.code}) is not allowed at step ${step}; answered Continue.`,
@@ -140,8 +131,8 @@ export function errorAnswer(
   };
   if (dialect === 'userFlow' && error.status < 500) {
     const body: UserFlowValidationError = { ...common, action: 'ValidationError' };
-    return json(error.status, body);
+    return jsonResponse(error.status, body);
   }
   const body: CustomPolicyError = common;
-  return json(error.status, body);
+  return jsonResponse(error.status, body);
 }

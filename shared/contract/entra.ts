@@ -11,6 +11,8 @@
  */
 import type { HttpResponseInit } from '@azure/functions';
 import type { OutputClaims } from './answers';
+import { withoutExtensionPrefix } from './extensionAttribute';
+import { jsonResponse } from './json';
 import type { RawClaims, UserFlowStep } from './requests';
 
 export type EntraEvent =
@@ -71,14 +73,12 @@ function prop(from: Json | undefined, name: string): unknown {
   return undefined;
 }
 
-const EXTENSION_PREFIX = /^extension_(?:[0-9a-f]{32}_)?/i;
-
 /** The attribute whose name, without the extension_<appId>_ prefix, is `name` (any case). */
 function findAttribute(attributes: Json | undefined, name: string): [string, unknown] | undefined {
   if (attributes === undefined) return undefined;
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(attributes)) {
-    if (key.replace(EXTENSION_PREFIX, '').toLowerCase() === wanted)
+    if (withoutExtensionPrefix(key).toLowerCase() === wanted)
       return [key, prop(object(value), 'value')];
   }
   return undefined;
@@ -158,11 +158,7 @@ export interface EntraResponse {
 
 function respond(responseType: string, action: EntraAction): HttpResponseInit {
   const body: EntraResponse = { data: { '@odata.type': responseType, actions: [action] } };
-  return {
-    status: 200,
-    jsonBody: body,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-  };
+  return jsonResponse(200, body);
 }
 
 /** Claims within Entra's 3 KB: when over, the largest are left out (and the caller told). */

@@ -8,6 +8,7 @@
  */
 import type { HttpRequest } from '@azure/functions';
 import Ajv, { type JSONSchemaType } from 'ajv';
+import { EXTENSION_PREFIX, withoutExtensionPrefix } from './extensionAttribute';
 import { ApiError, badRequest, payloadTooLarge, unsupportedMediaType } from './errors';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -49,9 +50,6 @@ for (const [name, spellings] of Object.entries(SPELLINGS) as [ClaimName, readonl
   spellings.forEach((spelling, rank) => CANONICAL.set(spelling.toLowerCase(), { name, rank }));
 }
 
-/** Custom attributes arrive as extension_<appIdWithoutHyphens>_Name (the app id is optional). */
-const EXTENSION_PREFIX = /^extension_(?:[0-9a-f]{32}_)?/i;
-
 const claim = { type: 'string', maxLength: MAX_CLAIM_LENGTH, nullable: true } as const;
 const claimsInputSchema: JSONSchemaType<ClaimsInput> = {
   type: 'object',
@@ -88,7 +86,7 @@ export function canonicalClaims(raw: RawClaims): Parsed<ClaimsInput> {
   const ranks = new Map<ClaimName, number>();
   for (const [key, value] of raw) {
     const prefixed = EXTENSION_PREFIX.test(key);
-    const found = CANONICAL.get(key.replace(EXTENSION_PREFIX, '').toLowerCase());
+    const found = CANONICAL.get(withoutExtensionPrefix(key).toLowerCase());
     if (found === undefined) continue;
     const rank = found.rank + (prefixed ? 10 : 0);
     const best = ranks.get(found.name);
@@ -154,7 +152,7 @@ function mediaType(request: HttpRequest): { type: string; charset: string | unde
  * key could be personal data).
  */
 function claimLabel(key: string): string {
-  return CANONICAL.has(key.replace(EXTENSION_PREFIX, '').toLowerCase())
+  return CANONICAL.has(withoutExtensionPrefix(key).toLowerCase())
     ? `'${key}'`
     : '(not one the API reads)';
 }

@@ -238,7 +238,7 @@ function refuseCaller(
   return response;
 }
 
-const BUDGET_SPENT = Symbol('budget spent');
+export const BUDGET_SPENT = Symbol('budget spent');
 
 /** Entra waits 1 s by default (2 s at most); B2C 5 s (user flows) or 10 s (custom policies). */
 function budgetMs(deps: Deps, call: Call): number {
@@ -246,7 +246,7 @@ function budgetMs(deps: Deps, call: Call): number {
 }
 
 /** The work's result, or BUDGET_SPENT when it has not settled within `ms`. */
-async function within<T>(work: Promise<T>, ms: number): Promise<T | typeof BUDGET_SPENT> {
+export async function within<T>(work: Promise<T>, ms: number): Promise<T | typeof BUDGET_SPENT> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<typeof BUDGET_SPENT>((resolve) => {
     timer = setTimeout(() => resolve(BUDGET_SPENT), ms);

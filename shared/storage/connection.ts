@@ -1,5 +1,4 @@
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
-import { DEVELOPMENT_STORAGE } from '../config';
 
 /** Parses `Key=Value;Key=Value` (keys case-insensitive; values may contain `=`). */
 export function connectionStringParts(connectionString: string): Map<string, string> {
@@ -47,5 +46,3 @@ export function createTableClient(
     allowInsecureConnection: insecure || options.allowInsecureConnection === true,
   });
 }
-
-export { DEVELOPMENT_STORAGE };
