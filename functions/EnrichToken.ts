@@ -5,16 +5,22 @@
  * membership, the loyalty ID and promo code. Never another action; never `email`.
  * A custom-policy call gets the same claims flat: balance, loyaltyId, promoCode.
  */
-import { app, type HttpHandler } from '@azure/functions';
+import type { HttpHandler } from '@azure/functions';
 import type { OutputClaims } from '../shared/contract/answers';
-import { describeError, httpFunction, type Call, type Deps } from '../shared/http/pipeline';
+import type { Deps } from '../shared/deps';
+import { describeError } from '../shared/describeError';
+import { httpFunction, reportException, type Call } from '../shared/http/pipeline';
+import { registerHttpFunction } from '../shared/http/register';
 import { balanceOf, membershipOf } from '../shared/loyalty/rules';
-import { getRuntime } from '../shared/runtime';
 import { StorageUnavailableError } from '../shared/storage/repository';
 
-/** One lookup's claims, or none when storage could not answer (the token goes out without them). */
+/**
+ * One lookup's claims, or none when it could not be read (the token goes out without them):
+ * storage unavailable is a warning, anything else (a corrupt row) one logged exception.
+ */
 async function orNothing(
   call: Call,
+  deps: Deps,
   what: string,
   lookup: () => Promise<OutputClaims>,
   missed: string[],
@@ -22,18 +28,22 @@ async function orNothing(
   try {
     return await lookup();
   } catch (error) {
-    if (!(error instanceof StorageUnavailableError)) throw error;
-    call.warn(`storage unavailable, token issued without ${what}: ${describeError(error)}`);
+    if (call.deadline.expired) throw error; // the pipeline answers for the spent budget
     missed.push(what);
+    if (error instanceof StorageUnavailableError) {
+      call.warn(`storage unavailable, token issued without ${what}: ${describeError(error)}`);
+    } else {
+      reportException(deps, call.context, error, `token issued without ${what}`);
+    }
     return {};
   }
 }
 
 export function makeEnrichToken(deps: Deps): HttpHandler {
-  return httpFunction(
-    deps,
-    async (call) => {
+  return httpFunction(deps, {
+    decide: async (call) => {
       const { objectId, email } = call.input;
+      const options = { signal: call.deadline.signal };
       if (call.step !== undefined && call.step !== 'PreTokenIssuance') {
         call.warn(
           `called at ${call.step}: EnrichToken belongs to "Before sending the token" (PreTokenIssuance).`,
@@ -45,12 +55,14 @@ export function makeEnrichToken(deps: Deps): HttpHandler {
           ? {}
           : orNothing(
               call,
+              deps,
               'balance',
               async () => {
                 const verdict = await balanceOf(
                   deps.repository,
                   objectId,
                   deps.config.startingBalance,
+                  options,
                 );
                 return { balance: verdict.balance };
               },
@@ -60,9 +72,10 @@ export function makeEnrichToken(deps: Deps): HttpHandler {
           ? {}
           : orNothing(
               call,
+              deps,
               'membership',
               async () => {
-                const verdict = await membershipOf(deps.repository, email);
+                const verdict = await membershipOf(deps.repository, email, options);
                 return verdict.outcome === 'member'
                   ? { loyaltyId: verdict.loyaltyId, promoCode: verdict.promoCode }
                   : {};
@@ -78,13 +91,8 @@ export function makeEnrichToken(deps: Deps): HttpHandler {
       });
       return call.answer({ kind: 'continue', claims });
     },
-    (call) => call.answer({ kind: 'continue', claims: {} }),
-  );
+    degraded: (scope) => scope.answer({ kind: 'continue', claims: {} }),
+  });
 }
 
-const runtime = getRuntime();
-app.http('EnrichToken', {
-  methods: ['GET', 'POST'],
-  authLevel: runtime.config.functionsAuthLevel,
-  handler: makeEnrichToken(runtime),
-});
+registerHttpFunction('EnrichToken', ['GET', 'POST'], makeEnrichToken);

@@ -5,46 +5,43 @@
  * When storage is unavailable the sign-in goes on: 200 without balance (the policy's
  * DefaultValue applies).
  */
-import { app, type HttpHandler, type HttpResponseInit } from '@azure/functions';
+import type { HttpHandler, HttpResponseInit } from '@azure/functions';
 import { missingClaim } from '../shared/contract/errors';
-import { httpFunction, type Call, type Deps } from '../shared/http/pipeline';
+import type { Deps } from '../shared/deps';
+import { httpFunction, type AnswerScope } from '../shared/http/pipeline';
+import { registerHttpFunction } from '../shared/http/register';
 import { balanceOf } from '../shared/loyalty/rules';
-import { getRuntime } from '../shared/runtime';
 
 /**
  * Storage could not answer in time. By default the sign-in goes on without balance (the
  * policy's DefaultValue applies); with GETPROFILE_FAIL_CLOSED=true a custom policy gets a 409.
  */
-function degraded(deps: Deps, call: Call): HttpResponseInit {
-  if (!deps.config.getProfileFailClosed) return call.answer({ kind: 'continue', claims: {} });
-  return call.answer({
+function degraded(deps: Deps, scope: AnswerScope): HttpResponseInit {
+  if (!deps.config.getProfileFailClosed) return scope.answer({ kind: 'continue', claims: {} });
+  return scope.answer({
     kind: 'invalid',
     code: 'Unavailable',
-    userMessage: call.message('profileUnavailable'),
+    userMessage: scope.message('profileUnavailable'),
   });
 }
 
 export function makeGetProfile(deps: Deps): HttpHandler {
-  return httpFunction(
-    deps,
-    async (call) => {
+  return httpFunction(deps, {
+    decide: async (call) => {
       const { objectId } = call.input;
       if (objectId === undefined) {
         if (call.dialect === 'customPolicy') return call.fail(missingClaim('objectId'));
         call.track('noObjectId');
         return call.answer({ kind: 'continue', claims: {} });
       }
-      const verdict = await balanceOf(deps.repository, objectId, deps.config.startingBalance);
+      const verdict = await balanceOf(deps.repository, objectId, deps.config.startingBalance, {
+        signal: call.deadline.signal,
+      });
       call.track(verdict.outcome);
       return call.answer({ kind: 'continue', claims: { balance: verdict.balance } });
     },
-    (call) => degraded(deps, call),
-  );
+    degraded: (scope) => degraded(deps, scope),
+  });
 }
 
-const runtime = getRuntime();
-app.http('GetProfile', {
-  methods: ['GET', 'POST'],
-  authLevel: runtime.config.functionsAuthLevel,
-  handler: makeGetProfile(runtime),
-});
+registerHttpFunction('GetProfile', ['GET', 'POST'], makeGetProfile);

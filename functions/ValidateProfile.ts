@@ -7,22 +7,22 @@
  *   ShowBlockPage when suspended); PostFederationSignup pre-fills the loyalty ID of an active
  *   membership (ShowBlockPage when suspended).
  */
-import { app, type HttpHandler } from '@azure/functions';
+import type { HttpHandler, HttpResponseInit } from '@azure/functions';
 import { missingClaim } from '../shared/contract/errors';
-import { httpFunction, type Call, type Deps } from '../shared/http/pipeline';
+import type { Deps } from '../shared/deps';
+import { httpFunction, type AnswerScope, type Call } from '../shared/http/pipeline';
+import { registerHttpFunction } from '../shared/http/register';
 import { checkLoyaltyId, membershipOf } from '../shared/loyalty/rules';
-import { getRuntime } from '../shared/runtime';
-import type { HttpResponseInit } from '@azure/functions';
 
 /** Storage could not answer in time: the user is asked to try again (never a 5xx, never a hang). */
-function degraded(call: Call): HttpResponseInit {
-  if (call.step === 'PostFederationSignup' || call.step === 'PreTokenIssuance') {
-    return call.answer({ kind: 'continue', claims: {} });
+function degraded(scope: AnswerScope): HttpResponseInit {
+  if (scope.step === 'PostFederationSignup' || scope.step === 'PreTokenIssuance') {
+    return scope.answer({ kind: 'continue', claims: {} });
   }
-  return call.answer({
+  return scope.answer({
     kind: 'invalid',
     code: 'Unavailable',
-    userMessage: call.message('unavailable'),
+    userMessage: scope.message('unavailable'),
   });
 }
 
@@ -35,7 +35,7 @@ async function prefill(
     call.track('noEmail');
     return call.answer({ kind: 'continue', claims: {} });
   }
-  const verdict = await membershipOf(deps.repository, email);
+  const verdict = await membershipOf(deps.repository, email, { signal: call.deadline.signal });
   call.track(verdict.outcome, call.userRef(email));
   switch (verdict.outcome) {
     case 'member':
@@ -72,6 +72,7 @@ async function validate(call: Call, deps: Deps): Promise<HttpResponseInit> {
     },
     email,
     loyaltyId,
+    call.deadline,
   );
   call.track(verdict.outcome, call.userRef(email));
   switch (verdict.outcome) {
@@ -99,9 +100,8 @@ async function validate(call: Call, deps: Deps): Promise<HttpResponseInit> {
 }
 
 export function makeValidateProfile(deps: Deps): HttpHandler {
-  return httpFunction(
-    deps,
-    async (call) => {
+  return httpFunction(deps, {
+    decide: async (call) => {
       if (call.step === 'PreTokenIssuance') {
         call.warn(
           'called at PreTokenIssuance: connect EnrichToken to "Before sending the token" and ValidateProfile to "Before creating the user". Answered Continue.',
@@ -113,12 +113,7 @@ export function makeValidateProfile(deps: Deps): HttpHandler {
       return validate(call, deps);
     },
     degraded,
-  );
+  });
 }
 
-const runtime = getRuntime();
-app.http('ValidateProfile', {
-  methods: ['GET', 'POST'],
-  authLevel: runtime.config.functionsAuthLevel,
-  handler: makeValidateProfile(runtime),
-});
+registerHttpFunction('ValidateProfile', ['GET', 'POST'], makeValidateProfile);

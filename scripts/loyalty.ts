@@ -11,7 +11,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig } from '../shared/config';
+import { ConfigError, loadStorageSettings } from '../shared/config';
 import { checkMember } from '../shared/loyalty/member';
 import { formatMoney, parseMoney } from '../shared/loyalty/money';
 import type { LoyaltyRepository } from '../shared/storage/repository';
@@ -175,7 +175,7 @@ async function main(): Promise<number> {
   });
   const open = async (): Promise<LoyaltyRepository> => {
     applyLocalSettings(appRoot, process.env);
-    const config = loadConfig(process.env);
+    const config = loadStorageSettings(process.env);
     azurite = await ensureLocalStorage(appRoot, process.env);
     return new TableLoyaltyRepository({
       connectionString: config.tablesConnectionString,

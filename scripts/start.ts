@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../shared/config';
 import { isDevelopmentStorage, tableEndpoint } from '../shared/storage/connection';
 import { TableLoyaltyRepository } from '../shared/storage/tableRepository';
+import { retryInBackground } from '../shared/storage/warmUp';
 import type { AzuriteHandle } from './host/azurite';
 import {
   applyLocalSettings,
@@ -26,6 +27,8 @@ import {
 } from './host/functionsHost';
 
 const APP_ROOT = resolve(__dirname, '..', '..');
+/** How long start-up waits for the demo data to be seeded before it serves anyway. */
+const SEED_WAIT_MS = 1500;
 
 function log(level: LogLevel, text: string): void {
   const line = `[${new Date().toISOString()}] ${text}`;
@@ -53,6 +56,8 @@ function httpPort(env: NodeJS.ProcessEnv): number {
 async function main(): Promise<void> {
   const settingsFile = applyLocalSettings(APP_ROOT, process.env);
   if (settingsFile) log('information', `Read Values from ${settingsFile}`);
+  // As Core Tools does: a local host is a development host unless told otherwise.
+  process.env.AZURE_FUNCTIONS_ENVIRONMENT ??= 'Development';
   const port = httpPort(process.env);
   const config = loadConfig(process.env);
 
@@ -90,10 +95,19 @@ async function main(): Promise<void> {
         connectionString: config.tablesConnectionString,
         loyaltyTableName: config.loyaltyTableName,
         balancesTableName: config.balancesTableName,
-        timeoutMs: 5000,
+        timeoutMs: config.storageTimeoutMs,
       });
-      const seeded = await seedDemoData(repository);
-      if (seeded) log('information', 'The store was empty: seeded the demo members (see README).');
+      // Storage down at start delays nothing: the seeding waits for it in the background.
+      await retryInBackground(
+        'seed the demo data',
+        async () => {
+          if (await seedDemoData(repository)) {
+            log('information', 'The store was empty: seeded the demo members (see README).');
+          }
+        },
+        (text) => log('warning', text),
+        SEED_WAIT_MS,
+      );
     }
 
     installCoreApi(log);

@@ -11,18 +11,23 @@ import { parseMoney, type Money } from './loyalty/money';
 
 export type AuthLevel = 'anonymous' | 'function' | 'admin';
 
-export interface Config {
+/** Where the tables are: all the loyalty CLI needs, and part of the app's settings. */
+export interface StorageSettings {
   /** Connection string of the Table Storage account (or Azurite). */
   readonly tablesConnectionString: string;
   readonly loyaltyTableName: string;
   readonly balancesTableName: string;
+  readonly failedValidationsTableName: string;
+  /** Upper bound of one storage call, the SDK's own retries included. */
+  readonly storageTimeoutMs: number;
+}
+
+export interface Config extends StorageSettings {
   readonly startingBalance: Money;
   /** The b2c-extensions-app's application id without hyphens, or undefined. */
   readonly extensionsAppId: string | undefined;
   readonly defaultLanguage: Language;
   readonly functionsAuthLevel: AuthLevel;
-  /** Upper bound of one storage call, the SDK's own retries included. */
-  readonly storageTimeoutMs: number;
   /** Upper bound of a whole request: past it the function answers its degraded answer. */
   readonly requestBudgetMs: number;
   /** GetProfile answers 409 instead of 200 without balance when storage is unavailable. */
@@ -30,7 +35,6 @@ export interface Config {
   /** Failed loyalty-ID validations for one email that open the throttle. */
   readonly maxFailedValidations: number;
   readonly failedValidationWindowMs: number;
-  readonly failedValidationsTableName: string;
   /** Application Insights: telemetry is sent only when set. */
   readonly appInsightsConnectionString: string | undefined;
   /** HMAC key that makes a user traceable in telemetry without their email (optional). */
@@ -143,6 +147,16 @@ function telemetryHashKey(env: Env): string | undefined {
   return value;
 }
 
+/** FUNCTIONS_AUTH_LEVEL: the key level the host enforces on the three B2C functions. */
+export function functionsAuthLevel(env: Env = process.env): AuthLevel {
+  return oneOf<AuthLevel>(
+    env,
+    'FUNCTIONS_AUTH_LEVEL',
+    ['function', 'anonymous', 'admin'],
+    'function',
+  );
+}
+
 /** Which connection string the app uses: TABLES_CONNECTION_STRING, then AzureWebJobsStorage. */
 export function tablesConnectionString(env: Env): string {
   return (
@@ -150,7 +164,26 @@ export function tablesConnectionString(env: Env): string {
   );
 }
 
+/**
+ * The storage settings alone: no caller-check setting is read, so the loyalty CLI runs in any
+ * environment without API_AUTH.
+ */
+export function loadStorageSettings(env: Env = process.env): StorageSettings {
+  return Object.freeze({
+    tablesConnectionString: tablesConnectionString(env),
+    loyaltyTableName: tableName(env, 'LOYALTY_TABLE_NAME', 'LoyaltyMembers'),
+    balancesTableName: tableName(env, 'BALANCES_TABLE_NAME', 'Balances'),
+    failedValidationsTableName: tableName(
+      env,
+      'FAILED_VALIDATIONS_TABLE_NAME',
+      'FailedValidations',
+    ),
+    storageTimeoutMs: milliseconds(env, 'STORAGE_TIMEOUT_MS', 1500),
+  });
+}
+
 export function loadConfig(env: Env = process.env): Config {
+  const storage = loadStorageSettings(env);
   const startingBalanceText = read(env, 'STARTING_BALANCE') ?? '50.00';
   const startingBalance = parseMoney(startingBalanceText);
   if (!startingBalance.ok) {
@@ -178,7 +211,7 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
-  const storageTimeoutMs = milliseconds(env, 'STORAGE_TIMEOUT_MS', 1500);
+  const storageTimeoutMs = storage.storageTimeoutMs;
   const requestBudgetMs = milliseconds(env, 'REQUEST_BUDGET_MS', 3000);
   if (storageTimeoutMs > requestBudgetMs) {
     throw new ConfigError(
@@ -188,29 +221,16 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   return Object.freeze({
-    tablesConnectionString: tablesConnectionString(env),
-    loyaltyTableName: tableName(env, 'LOYALTY_TABLE_NAME', 'LoyaltyMembers'),
-    balancesTableName: tableName(env, 'BALANCES_TABLE_NAME', 'Balances'),
+    ...storage,
     startingBalance: startingBalance.value,
     extensionsAppId,
     defaultLanguage,
-    functionsAuthLevel: oneOf<AuthLevel>(
-      env,
-      'FUNCTIONS_AUTH_LEVEL',
-      ['function', 'anonymous', 'admin'],
-      'function',
-    ),
-    storageTimeoutMs,
+    functionsAuthLevel: functionsAuthLevel(env),
     requestBudgetMs,
     getProfileFailClosed: flag(env, 'GETPROFILE_FAIL_CLOSED', false),
     maxFailedValidations: wholeNumber(env, 'MAX_FAILED_VALIDATIONS', 10, 1, 1000),
     failedValidationWindowMs:
       wholeNumber(env, 'FAILED_VALIDATION_WINDOW_MINUTES', 15, 1, 24 * 60) * 60_000,
-    failedValidationsTableName: tableName(
-      env,
-      'FAILED_VALIDATIONS_TABLE_NAME',
-      'FailedValidations',
-    ),
     appInsightsConnectionString: appInsightsConnectionString(env),
     telemetryHashKey: telemetryHashKey(env),
     entra: Object.freeze({

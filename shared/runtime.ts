@@ -1,19 +1,16 @@
 /**
- * The composition root: settings, the Table repository and telemetry, built once per process
- * from the environment. A bad setting throws here, when the function files load, naming the
- * setting, so the app fails at start rather than on the first sign-up.
+ * The composition root: settings, caller checks, the Table adapters and telemetry, built once
+ * per process, on first use or at app start, never when a function module is imported. A bad
+ * setting throws here (ConfigError, naming it), so the app fails at start, not on a sign-up.
  */
-import { app } from '@azure/functions';
 import { createAuthenticator } from './auth/authenticate';
 import { loadConfig } from './config';
-import { describeError, type Deps } from './http/pipeline';
+import type { Deps } from './deps';
 import { TableAttemptStore } from './storage/tableAttemptStore';
 import { dependencyObserver } from './storage/tableCall';
 import { TableLoyaltyRepository } from './storage/tableRepository';
 import { createAppInsightsTelemetry } from './telemetry/appInsights';
 import { noTelemetry } from './telemetry/telemetry';
-
-let runtime: Deps | undefined;
 
 export function createRuntime(
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -26,7 +23,9 @@ export function createRuntime(
   const observer = telemetry === noTelemetry ? undefined : dependencyObserver(telemetry);
   return Object.freeze({
     config,
-    authenticator: createAuthenticator(config.auth),
+    authenticator: createAuthenticator(config.auth, {
+      entraBudgetMs: config.entra.requestBudgetMs,
+    }),
     repository: new TableLoyaltyRepository({
       connectionString: config.tablesConnectionString,
       loyaltyTableName: config.loyaltyTableName,
@@ -45,20 +44,10 @@ export function createRuntime(
   });
 }
 
-/** The process-wide runtime; the first call also registers table creation at app start. */
+let runtime: Deps | undefined;
+
+/** The process-wide runtime, built on first use. */
 export function getRuntime(): Deps {
-  if (runtime === undefined) {
-    const created = createRuntime();
-    runtime = created;
-    app.hook.appStart(async () => {
-      try {
-        await Promise.all([created.repository.init(), created.attempts.init()]);
-      } catch (error) {
-        // Not fatal: the first call that needs storage creates the tables (and degrades meanwhile).
-        console.warn(`Could not create the tables at start: ${describeError(error)}`);
-      }
-    });
-    app.hook.appTerminate(() => created.telemetry.flush().catch(() => undefined));
-  }
+  runtime ??= createRuntime();
   return runtime;
 }

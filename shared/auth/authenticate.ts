@@ -8,6 +8,8 @@
 import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto';
 import type { HttpRequest } from '@azure/functions';
 import type { JWTPayload } from 'jose';
+import { boundedSignal } from '../abort';
+import { signingKeys, SigningKeysUnavailable, type SigningKeys } from './signingKeys';
 import type {
   ApiKeySettings,
   AuthMode,
@@ -30,7 +32,10 @@ export type AuthOutcome =
     };
 
 export interface Authenticator {
-  authenticate(request: HttpRequest): Promise<AuthOutcome>;
+  /** Checks the caller; `signal` is the request's deadline (a wait for signing keys ends there). */
+  authenticate(request: HttpRequest, signal?: AbortSignal): Promise<AuthOutcome>;
+  /** Stops the background refresh of signing keys. */
+  close(): void;
 }
 
 type Check = { ok: true } | { ok: false; reason: string };
@@ -134,40 +139,6 @@ function jose(): typeof import('jose') {
   return joseModule;
 }
 
-type KeySet = ReturnType<typeof import('jose').createRemoteJWKSet>;
-
-function remoteKeys(uri: string, cooldownMs: number): KeySet {
-  return jose().createRemoteJWKSet(new URL(uri), {
-    timeoutDuration: 3000,
-    cooldownDuration: cooldownMs,
-    cacheMaxAge: 60 * 60_000,
-  });
-}
-
-/** Signature keys of the issuer: cached, refreshed by jose when a token names an unknown `kid`. */
-function bearerKeys(settings: BearerSettings, cooldownMs: number): () => Promise<KeySet> {
-  let keys: Promise<KeySet> | undefined;
-  const remote = (uri: string): KeySet => remoteKeys(uri, cooldownMs);
-  return () => {
-    keys ??= (async () => {
-      if (settings.jwksUri !== undefined) return remote(settings.jwksUri);
-      const issuer = (settings.issuers[0] ?? '').replace(/\/+$/, '');
-      const response = await fetch(`${issuer}/.well-known/openid-configuration`, {
-        signal: AbortSignal.timeout(3000),
-      });
-      if (!response.ok) throw new Error(`OpenID configuration answered ${response.status}`);
-      const discovered = (await response.json()) as { jwks_uri?: unknown };
-      if (typeof discovered.jwks_uri !== 'string')
-        throw new Error('OpenID configuration has no jwks_uri');
-      return remote(discovered.jwks_uri);
-    })().catch((error: unknown) => {
-      keys = undefined; // try the discovery again on the next call
-      throw error;
-    });
-    return keys;
-  };
-}
-
 function claimText(payload: JWTPayload, name: string): string | undefined {
   const value = payload[name];
   return typeof value === 'string' ? value : undefined;
@@ -198,8 +169,9 @@ const ASYMMETRIC = [
 /** A signed JWT from the Authorization header, checked against the policy. */
 async function checkToken(
   policy: TokenPolicy,
-  keys: () => Promise<KeySet>,
+  keys: SigningKeys,
   request: HttpRequest,
+  signal: AbortSignal | undefined,
 ): Promise<Check> {
   const name = policy.scheme;
   const match = /^Bearer[ ]+([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)[ ]*$/i.exec(
@@ -208,12 +180,17 @@ async function checkToken(
   if (!match?.[1]) return refuse(`${name}: no Bearer token`);
   let payload: JWTPayload;
   try {
-    ({ payload } = await jose().jwtVerify(match[1], await keys(), {
-      audience: [...policy.audiences],
-      clockTolerance: policy.clockToleranceSeconds,
-      algorithms: ASYMMETRIC,
-    }));
+    ({ payload } = await jose().jwtVerify(
+      match[1],
+      (header, token) => keys.keyFor(header, token, signal),
+      {
+        audience: [...policy.audiences],
+        clockTolerance: policy.clockToleranceSeconds,
+        algorithms: ASYMMETRIC,
+      },
+    ));
   } catch (error) {
+    if (error instanceof SigningKeysUnavailable) return refuse(`${name}: ${error.message}`);
     const code = (error as { code?: unknown }).code;
     return refuse(
       `${name}: token refused (${typeof code === 'string' ? code : (error as Error).name})`,
@@ -272,6 +249,11 @@ export interface AuthenticatorOptions {
   readonly clock?: () => Date;
   /** Least time between two JWKS fetches for unknown `kid`s (default 30 s). */
   readonly jwksCooldownMs?: number;
+  /**
+   * How long the entra check may wait for the tenant's signing keys (ENTRA_REQUEST_BUDGET_MS):
+   * only Entra calls pass it, and Entra waits no longer.
+   */
+  readonly entraBudgetMs?: number;
 }
 
 export function createAuthenticator(
@@ -280,13 +262,29 @@ export function createAuthenticator(
 ): Authenticator {
   const clock = options.clock ?? (() => new Date());
   const cooldownMs = options.jwksCooldownMs ?? 30_000;
-  const keys = settings.bearer ? bearerKeys(settings.bearer, cooldownMs) : undefined;
-  const entraKeys = settings.entra ? remoteKeys(settings.entra.jwksUri, cooldownMs) : undefined;
+  // Fetched now, at app start, and refreshed in the background.
+  const keys = settings.bearer
+    ? signingKeys({
+        source:
+          settings.bearer.jwksUri !== undefined
+            ? { jwksUri: settings.bearer.jwksUri }
+            : { issuer: settings.bearer.issuers[0] ?? '' },
+        cooldownMs,
+        jose,
+      })
+    : undefined;
+  const entraKeys = settings.entra
+    ? signingKeys({ source: { jwksUri: settings.entra.jwksUri }, cooldownMs, jose })
+    : undefined;
   const challenges: string[] = [];
   if (settings.basic) challenges.push('Basic realm="b2c-claims-api", charset="UTF-8"');
   if (settings.bearer || settings.entra) challenges.push('Bearer realm="b2c-claims-api"');
 
-  const run = async (mode: AuthMode, request: HttpRequest): Promise<Check> => {
+  const run = async (
+    mode: AuthMode,
+    request: HttpRequest,
+    signal: AbortSignal | undefined,
+  ): Promise<Check> => {
     switch (mode) {
       case 'none':
         return pass;
@@ -304,26 +302,37 @@ export function createAuthenticator(
           : refuse('certificate: not configured');
       case 'bearer':
         return settings.bearer && keys
-          ? checkToken(bearerPolicy(settings.bearer), keys, request).catch((error: unknown) =>
-              refuse(`bearer: signing keys unavailable (${(error as Error).name})`),
-            )
+          ? checkToken(bearerPolicy(settings.bearer), keys, request, signal)
           : refuse('bearer: not configured');
-      case 'entra':
-        return settings.entra && entraKeys
-          ? checkToken(entraPolicy(settings.entra), async () => entraKeys, request)
-          : refuse('entra: not configured');
+      case 'entra': {
+        if (!settings.entra || !entraKeys) return refuse('entra: not configured');
+        const wait = boundedSignal(
+          signal,
+          options.entraBudgetMs ?? 2000,
+          () => new Error('no signing keys within ENTRA_REQUEST_BUDGET_MS'),
+        );
+        try {
+          return await checkToken(entraPolicy(settings.entra), entraKeys, request, wait.signal);
+        } finally {
+          wait.dispose();
+        }
+      }
     }
   };
 
   return {
-    async authenticate(request) {
+    async authenticate(request, signal) {
       const reasons: string[] = [];
       for (const mode of settings.modes) {
-        const check = await run(mode, request);
+        const check = await run(mode, request, signal);
         if (check.ok) return { ok: true, mode };
         reasons.push(check.reason);
       }
       return { ok: false, reasons, challenges };
+    },
+    close() {
+      keys?.close();
+      entraKeys?.close();
     },
   };
 }

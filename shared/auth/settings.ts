@@ -88,8 +88,13 @@ function requireSetting(env: Env, mode: AuthMode, name: string): string {
   return value;
 }
 
-function isProduction(env: Env): boolean {
-  return read(env, 'AZURE_FUNCTIONS_ENVIRONMENT')?.toLowerCase() === 'production';
+/**
+ * Azure sets AZURE_FUNCTIONS_ENVIRONMENT only when the operator does (the host merely assumes
+ * Production), so every environment but an explicit `Development` counts as production: absent,
+ * Production, Staging or any other text. `npm start` and Core Tools set Development.
+ */
+export function isDevelopment(env: Env): boolean {
+  return read(env, 'AZURE_FUNCTIONS_ENVIRONMENT')?.toLowerCase() === 'development';
 }
 
 function httpsUrl(name: string, value: string, allowHttp: boolean): string {
@@ -106,13 +111,13 @@ function httpsUrl(name: string, value: string, allowHttp: boolean): string {
 }
 
 export function loadAuthSettings(env: Env): AuthSettings {
-  const production = isProduction(env);
+  const production = !isDevelopment(env);
   const named = list(env, 'API_AUTH').map((m) => m.toLowerCase());
   if (named.length === 0) {
     if (production) {
       throw new ConfigError(
         'API_AUTH',
-        'is missing: name the caller checks (basic, apikey, certificate, bearer) in production',
+        'is missing: name the caller checks (basic, apikey, certificate, bearer, entra); only AZURE_FUNCTIONS_ENVIRONMENT=Development may leave it unset',
       );
     }
     named.push('none');
@@ -133,7 +138,7 @@ export function loadAuthSettings(env: Env): AuthSettings {
   ) {
     throw new ConfigError(
       'API_AUTH',
-      "is 'none' in production (AZURE_FUNCTIONS_ENVIRONMENT=Production): configure a caller check, or set ALLOW_INSECURE_AUTH=true to accept anyone",
+      "is 'none' outside AZURE_FUNCTIONS_ENVIRONMENT=Development: configure a caller check, or set ALLOW_INSECURE_AUTH=true to accept anyone",
     );
   }
 

@@ -11,6 +11,7 @@
  */
 import type { HttpResponseInit } from '@azure/functions';
 import type { OutputClaims } from './answers';
+import type { ErrorCode } from './errors';
 import { withoutExtensionPrefix } from './extensionAttribute';
 import { jsonResponse } from './json';
 import type { RawClaims, UserFlowStep } from './requests';
@@ -26,6 +27,11 @@ const EVENTS: Readonly<Record<string, { event: EntraEvent; step: UserFlowStep }>
     step: 'PostAttributeCollection',
   },
 };
+
+const EVENT_TYPE = /^microsoft\.graph\.authenticationEvent\./i;
+const CALLOUT_TYPE = /^microsoft\.graph\.on(\w+)CalloutData$/i;
+const ANSWERED =
+  'microsoft.graph.authenticationEvent.tokenIssuanceStart, .attributeCollectionStart, .attributeCollectionSubmit';
 
 /** Entra's limit on the claims one provider returns: keys and values together. */
 export const ENTRA_CLAIMS_LIMIT_BYTES = 3 * 1024;
@@ -48,7 +54,8 @@ export interface EntraAttributeNames {
 
 export type EntraRead =
   | { readonly kind: 'notEntra' }
-  | { readonly kind: 'unknownEvent'; readonly type: string }
+  /** It says it is an Entra event, but not one this API answers, or not a well-formed one. */
+  | { readonly kind: 'invalid'; readonly code: ErrorCode; readonly problem: string }
   | {
       readonly kind: 'event';
       readonly context: EntraContext;
@@ -88,25 +95,55 @@ function attributeName(name: string, names: EntraAttributeNames): string {
   return names.extensionsAppId === undefined ? name : `extension_${names.extensionsAppId}_${name}`;
 }
 
-/** Reads an Entra event, or says the body is not one. */
+/**
+ * Reads an Entra event, or says the body is not one. A body that says it is one (its `type` is
+ * microsoft.graph.authenticationEvent.*, or its `data.@odata.type` a callout data type) is judged
+ * as Entra's: an event this API does not answer, or a missing or mismatched `data.@odata.type`,
+ * is `invalid`, never taken for a custom-policy call. Caller text is never echoed.
+ */
 export function readEntraEvent(raw: RawClaims, names: EntraAttributeNames): EntraRead {
   let type: unknown;
-  let data: Json | undefined;
+  let dataValue: unknown;
   for (const [key, value] of raw) {
     if (key.toLowerCase() === 'type') type = value;
-    if (key.toLowerCase() === 'data') data = object(value);
+    if (key.toLowerCase() === 'data') dataValue = value;
   }
+  const data = object(dataValue);
   const calloutType = prop(data, '@odata.type');
-  if (
-    typeof type !== 'string' ||
-    !/^microsoft\.graph\.authenticationEvent\./i.test(type) ||
-    typeof calloutType !== 'string' ||
-    !/^microsoft\.graph\.on\w+CalloutData$/i.test(calloutType)
-  ) {
-    return { kind: 'notEntra' };
+  const eventType = typeof type === 'string' && EVENT_TYPE.test(type) ? type : undefined;
+  const calloutMatch = typeof calloutType === 'string' ? CALLOUT_TYPE.exec(calloutType) : null;
+  if (eventType === undefined && calloutMatch === null) return { kind: 'notEntra' };
+  const invalid = (code: ErrorCode, problem: string): EntraRead => ({
+    kind: 'invalid',
+    code,
+    problem,
+  });
+  if (eventType === undefined) {
+    return invalid(
+      'InvalidRequest',
+      `An Entra event needs "type": one of ${ANSWERED}; this body has data.@odata.type but no such type.`,
+    );
   }
-  const known = EVENTS[type.replace(/^microsoft\.graph\.authenticationEvent\./i, '').toLowerCase()];
-  if (known === undefined) return { kind: 'unknownEvent', type: type.slice(0, 100) };
+  const known = EVENTS[eventType.replace(EVENT_TYPE, '').toLowerCase()];
+  if (known === undefined) {
+    return invalid(
+      'UnknownStep',
+      `The Entra event is not one this API answers: ${ANSWERED} (OnTokenIssuanceStart, OnAttributeCollectionStart, OnAttributeCollectionSubmit).`,
+    );
+  }
+  if (data === undefined) {
+    return invalid('MalformedBody', 'The Entra event has no "data" object.');
+  }
+  const expected = `microsoft.graph.on${known.event[0]?.toUpperCase()}${known.event.slice(1)}CalloutData`;
+  if (calloutType === undefined) {
+    return invalid('InvalidRequest', `The Entra event lacks data.@odata.type (${expected}).`);
+  }
+  if (calloutMatch?.[1]?.toLowerCase() !== known.event.toLowerCase()) {
+    return invalid(
+      'InvalidRequest',
+      `The Entra event's data.@odata.type is not the one of its type: expected ${expected}.`,
+    );
+  }
 
   const context = object(prop(data, 'authenticationContext'));
   const client = object(prop(context, 'client'));

@@ -45,6 +45,12 @@ export function isUnresolvedClaimResolver(value: string): boolean {
 }
 
 /**
+ * The shape of a resolver's name (`{Culture:LCID}`, `{Context:CorrelationId}`): the API names
+ * one in its logs when it arrives unresolved, and nothing else a caller wrote there.
+ */
+export const CLAIM_RESOLVER_NAME = /^\{[A-Za-z]+:[A-Za-z0-9_.]{1,40}\}$/;
+
+/**
  * The supported language a tag or LCID stands for, or undefined. Regional tags fall back to
  * their language (fr-CA → fr); Chinese respects script: Traditional (zh-TW, zh-Hant) is not
  * given Simplified text.

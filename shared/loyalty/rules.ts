@@ -3,8 +3,9 @@
  * decisions, and the dialect adapters turn decisions into wire answers.
  */
 import type { AttemptStore } from '../storage/attempts';
-import type { LoyaltyRepository } from '../storage/repository';
+import type { CallOptions, LoyaltyRepository } from '../storage/repository';
 import { formatMoney, type Money } from './money';
+import { countFailure, type Budget, type ThrottlePolicy } from './throttle';
 
 /** Sign-up: is this loyalty ID registered to this email? */
 export type SignUpVerdict =
@@ -14,36 +15,31 @@ export type SignUpVerdict =
   /** Too many failed validations for this email in the window: no answer either way. */
   | { readonly outcome: 'throttled' };
 
-export interface ThrottlePolicy {
+export interface Throttle extends ThrottlePolicy {
   readonly attempts: AttemptStore;
-  readonly maxFailures: number;
-  readonly windowMs: number;
-  readonly now: Date;
 }
 
 /**
  * Checks the pair, unless guessing for this email is throttled: after `maxFailures` failed
  * validations within the window, every check answers `throttled` until the window has passed
- * (a right guess included, or guessing would still pay).
+ * (a right guess included, or guessing would still pay). A right pair costs one point read; a
+ * wrong one is counted (shared/loyalty/throttle.ts) before it is answered.
  */
 export async function checkLoyaltyId(
   repository: LoyaltyRepository,
-  throttle: ThrottlePolicy,
+  throttle: Throttle,
   email: string,
   loyaltyId: string,
+  budget?: Budget,
 ): Promise<SignUpVerdict> {
-  const [attempts, member] = await Promise.all([
-    throttle.attempts.current(email, throttle.now, throttle.windowMs),
-    repository.findMember(email, loyaltyId.trim()),
-  ]);
-  const failures = attempts.failures;
-  if (failures !== undefined && failures.count >= throttle.maxFailures) {
-    return { outcome: 'throttled' };
-  }
+  const options = { signal: budget?.signal };
+  const member = await repository.findMember(email, loyaltyId.trim(), options);
   if (member === undefined) {
-    // With the snapshot just read, the count is written without reading it again.
-    await throttle.attempts.recordFailure(email, throttle.now, throttle.windowMs, attempts);
-    return { outcome: 'notAssociated' };
+    const counted = await countFailure(throttle.attempts, repository, email, throttle, budget);
+    return counted === 'counted' ? { outcome: 'notAssociated' } : { outcome: 'throttled' };
+  }
+  if (member.throttledUntil !== undefined && member.throttledUntil > throttle.now) {
+    return { outcome: 'throttled' };
   }
   if (member.status === 'suspended') return { outcome: 'suspended' };
   return { outcome: 'promo', promoCode: member.promoCode };
@@ -58,8 +54,9 @@ export type MembershipVerdict =
 export async function membershipOf(
   repository: LoyaltyRepository,
   email: string,
+  options?: CallOptions,
 ): Promise<MembershipVerdict> {
-  const held = await repository.listMembersByEmail(email);
+  const held = await repository.listMembersByEmail(email, options);
   const active = held.find((m) => m.status === 'active');
   if (active !== undefined) {
     return { outcome: 'member', loyaltyId: active.loyaltyId, promoCode: active.promoCode };
@@ -78,8 +75,9 @@ export async function balanceOf(
   repository: LoyaltyRepository,
   objectId: string,
   startingBalance: Money,
+  options?: CallOptions,
 ): Promise<BalanceVerdict> {
-  const found = await repository.getOrCreateBalance(objectId.trim(), startingBalance);
+  const found = await repository.getOrCreateBalance(objectId.trim(), startingBalance, options);
   return {
     outcome: found.created ? 'registered' : 'existing',
     balance: formatMoney(found.balance),

@@ -1,63 +1,82 @@
 /**
- * Failed loyalty-ID validations per email, so guessing can be throttled across instances.
- * A window opens at the first failure; it holds `count` failures until it has passed.
+ * Failed loyalty-ID validations per email, so guessing can be throttled across instances: the
+ * port the throttle (shared/loyalty/throttle.ts) counts through, and its in-memory adapter. A
+ * window opens at the first failure; it holds `count` failures until it has passed.
  */
 import { normalizeEmail } from '../loyalty/email';
+import type { CallOptions } from './repository';
 
 export interface FailedAttempts {
   readonly count: number;
   readonly windowStart: Date;
 }
 
-export interface AttemptsSnapshot {
-  /** The failures of the open window, or undefined when none (or the window has passed). */
-  readonly failures: FailedAttempts | undefined;
-  /** What the store read (opaque): lets recordFailure write without reading again. */
-  readonly seen?: unknown;
+/** What is stored for one email, and the version a conditional write must name. */
+export interface AttemptRecord {
+  /** As stored, its window possibly passed; undefined when there is no row. */
+  readonly attempts: FailedAttempts | undefined;
+  /** Opaque version of the row (an ETag), or undefined when there is no row. */
+  readonly version: string | undefined;
 }
 
 export interface AttemptStore {
-  init(): Promise<void>;
-  current(email: string, now: Date, windowMs: number): Promise<AttemptsSnapshot>;
+  /** Creates the table when missing. Idempotent. */
+  init(options?: CallOptions): Promise<void>;
+  read(email: string, options?: CallOptions): Promise<AttemptRecord>;
   /**
-   * Counts one failure: a new window when none is open. Safe under concurrent calls. Given the
-   * snapshot `current` just returned, it writes at once and reads again only on a conflict.
+   * Writes `next` only if the row is still at `version` (undefined: only if there is none).
+   * False when another writer got there first: read again and decide again.
    */
-  recordFailure(
+  write(
     email: string,
-    now: Date,
-    windowMs: number,
-    snapshot?: AttemptsSnapshot,
-  ): Promise<FailedAttempts>;
+    next: FailedAttempts,
+    version: string | undefined,
+    options?: CallOptions,
+  ): Promise<boolean>;
+  /** Removes the rows whose window started before `before`; returns how many. */
+  prune(before: Date, options?: CallOptions): Promise<number>;
 }
 
 export function windowOpen(
   attempts: FailedAttempts | undefined,
   now: Date,
   windowMs: number,
-): boolean {
+): attempts is FailedAttempts {
   return attempts !== undefined && now.getTime() < attempts.windowStart.getTime() + windowMs;
 }
 
 /** In-memory adapter, for unit tests; passes the same contract suite as the Table one. */
 export class MemoryAttemptStore implements AttemptStore {
-  private readonly attempts = new Map<string, FailedAttempts>();
+  private readonly rows = new Map<string, { attempts: FailedAttempts; version: number }>();
 
   async init(): Promise<void> {}
 
-  async current(email: string, now: Date, windowMs: number): Promise<AttemptsSnapshot> {
-    const found = this.attempts.get(normalizeEmail(email));
-    return { failures: windowOpen(found, now, windowMs) ? found : undefined };
+  async read(email: string): Promise<AttemptRecord> {
+    const row = this.rows.get(normalizeEmail(email));
+    return row === undefined
+      ? { attempts: undefined, version: undefined }
+      : { attempts: row.attempts, version: String(row.version) };
   }
 
-  async recordFailure(email: string, now: Date, windowMs: number): Promise<FailedAttempts> {
+  async write(email: string, next: FailedAttempts, version: string | undefined): Promise<boolean> {
+    // A turn of the event loop between read and write, as a real store has: concurrent callers
+    // interleave here exactly where they would against Table Storage.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const key = normalizeEmail(email);
-    const found = this.attempts.get(key);
-    const next =
-      found !== undefined && windowOpen(found, now, windowMs)
-        ? { count: found.count + 1, windowStart: found.windowStart }
-        : { count: 1, windowStart: now };
-    this.attempts.set(key, next);
-    return next;
+    const row = this.rows.get(key);
+    if ((row === undefined ? undefined : String(row.version)) !== version) return false;
+    this.rows.set(key, { attempts: next, version: (row?.version ?? 0) + 1 });
+    return true;
+  }
+
+  async prune(before: Date): Promise<number> {
+    let removed = 0;
+    for (const [key, row] of this.rows) {
+      if (row.attempts.windowStart < before) {
+        this.rows.delete(key);
+        removed += 1;
+      }
+    }
+    return removed;
   }
 }

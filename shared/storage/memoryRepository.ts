@@ -5,6 +5,7 @@ import {
   byLoyaltyId,
   MAX_MEMBER_PAGE_SIZE,
   type BalanceLookup,
+  type FoundMember,
   type LoyaltyMember,
   type LoyaltyRepository,
   type SaveMembersOptions,
@@ -14,11 +15,24 @@ import {
 export class MemoryLoyaltyRepository implements LoyaltyRepository {
   private readonly members = new Map<string, Map<string, LoyaltyMember>>();
   private readonly balances = new Map<string, Money>();
+  /** The throttle's mark per normalized email and loyalty ID, as the Table adapter keeps it. */
+  private readonly marks = new Map<string, Map<string, Date>>();
 
   async init(): Promise<void> {}
 
-  async findMember(email: string, loyaltyId: string): Promise<LoyaltyMember | undefined> {
-    return this.members.get(normalizeEmail(email))?.get(loyaltyId);
+  async findMember(email: string, loyaltyId: string): Promise<FoundMember | undefined> {
+    const normalized = normalizeEmail(email);
+    const member = this.members.get(normalized)?.get(loyaltyId);
+    const mark = this.marks.get(normalized)?.get(loyaltyId);
+    if (member === undefined || mark === undefined) return member;
+    return { ...member, throttledUntil: mark };
+  }
+
+  async markThrottled(email: string, until: Date): Promise<void> {
+    const normalized = normalizeEmail(email);
+    const marks = this.marks.get(normalized) ?? new Map<string, Date>();
+    for (const loyaltyId of this.members.get(normalized)?.keys() ?? []) marks.set(loyaltyId, until);
+    this.marks.set(normalized, marks);
   }
 
   async listMembersByEmail(email: string): Promise<LoyaltyMember[]> {

@@ -15,6 +15,20 @@ export interface LoyaltyMember {
   readonly status: MemberStatus;
 }
 
+/** A member as a point read finds it, with the throttle's mark when guessing is throttled. */
+export interface FoundMember extends LoyaltyMember {
+  /**
+   * Set when the failed validations for this email reached MAX_FAILED_VALIDATIONS: until then
+   * every check of the email answers "too many attempts", a right loyalty ID included.
+   */
+  readonly throttledUntil?: Date;
+}
+
+/** Per call: the request's deadline, so no storage call outlives its request. */
+export interface CallOptions {
+  readonly signal?: AbortSignal | undefined;
+}
+
 export type SaveOutcome = 'added' | 'updated' | 'unchanged';
 
 export interface SaveMembersOptions {
@@ -32,12 +46,21 @@ export interface BalanceLookup {
 }
 
 export interface LoyaltyRepository {
-  /** Creates the tables when missing. Idempotent; safe when several instances start at once. */
-  init(): Promise<void>;
-  /** Point read: is this loyalty ID registered to this email? */
-  findMember(email: string, loyaltyId: string): Promise<LoyaltyMember | undefined>;
+  /**
+   * Creates the tables when missing. Idempotent; safe when several instances start at once, and
+   * when the identity may not create tables but they exist.
+   */
+  init(options?: CallOptions): Promise<void>;
+  /** Point read: is this loyalty ID registered to this email (and is guessing throttled)? */
+  findMember(
+    email: string,
+    loyaltyId: string,
+    options?: CallOptions,
+  ): Promise<FoundMember | undefined>;
   /** Every membership held by one email, ordered by loyalty ID. */
-  listMembersByEmail(email: string): Promise<LoyaltyMember[]>;
+  listMembersByEmail(email: string, options?: CallOptions): Promise<LoyaltyMember[]>;
+  /** Marks every membership of the email as throttled until `until` (see FoundMember). */
+  markThrottled(email: string, until: Date, options?: CallOptions): Promise<void>;
   /** Insert or replace; says whether anything changed, so repeating an import is harmless. */
   saveMember(member: LoyaltyMember): Promise<SaveOutcome>;
   /**
@@ -59,10 +82,14 @@ export interface LoyaltyRepository {
   isEmpty(): Promise<boolean>;
   getBalance(objectId: string): Promise<Money | undefined>;
   /** Reads the balance, registering the user with `starting` when absent (insert-if-absent). */
-  getOrCreateBalance(objectId: string, starting: Money): Promise<BalanceLookup>;
+  getOrCreateBalance(
+    objectId: string,
+    starting: Money,
+    options?: CallOptions,
+  ): Promise<BalanceLookup>;
   setBalance(objectId: string, balance: Money): Promise<void>;
   /** Cheap round trip proving the store answers. */
-  ping(): Promise<void>;
+  ping(options?: CallOptions): Promise<void>;
 }
 
 /** Storage could not answer (network, timeout, 5xx): the caller may degrade or retry later. */
@@ -76,10 +103,17 @@ export class StorageUnavailableError extends Error {
   }
 }
 
-/** A stored row does not have the shape the app writes. */
+/**
+ * A stored row does not have the shape the app writes. It names the table and a hash of the
+ * row's keys (to find the row), never the keys themselves (they encode emails) or a value.
+ */
 export class StorageCorruptError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(
+    readonly table: string,
+    readonly keyHash: string,
+    problem: string,
+  ) {
+    super(`A row of ${table} (key hash ${keyHash}) is corrupt: ${problem}`);
     this.name = 'StorageCorruptError';
   }
 }

@@ -1,19 +1,16 @@
 /**
- * Table Storage adapter of the attempt store: one row per email (PartitionKey = key(email)),
- * updated with optimistic concurrency (ETag), so concurrent failures on several instances are
- * all counted.
+ * Table Storage adapter of the attempt store: one row per email (PartitionKey = key(email),
+ * RowKey "attempts"), written only on the version read (ETag), so concurrent failures on several
+ * instances are each counted once. `prune` removes the rows whose window has long passed.
  */
-import type { TableClient, TableServiceClientOptions } from '@azure/data-tables';
+import { odata, type TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { normalizeEmail } from '../loyalty/email';
-import {
-  windowOpen,
-  type AttemptsSnapshot,
-  type AttemptStore,
-  type FailedAttempts,
-} from './attempts';
+import type { AttemptRecord, AttemptStore, FailedAttempts } from './attempts';
 import { createTableClient } from './connection';
 import { encodeKey } from './keys';
-import { StorageUnavailableError } from './repository';
+import type { CallOptions } from './repository';
+import { attemptsFromRow } from './rows';
+import { ensureTable } from './tables';
 import {
   isTableNotFound,
   RETRY_OPTIONS,
@@ -23,18 +20,12 @@ import {
   type TableCallOptions,
 } from './tableCall';
 
-/** What `current` read: the row and its ETag, or undefined when there was none. */
-interface Seen {
-  readonly row: { attempts: FailedAttempts; etag: string } | undefined;
-}
+const ROW = 'attempts';
 
 interface AttemptEntity {
   count: number;
   windowStart: string;
 }
-
-const ROW = 'attempts';
-const MAX_TRIES = 25;
 
 export interface TableAttemptStoreOptions {
   readonly connectionString: string;
@@ -57,81 +48,125 @@ export class TableAttemptStore implements AttemptStore {
     this.calls = { timeoutMs: options.timeoutMs ?? 1500, observer: options.observer };
   }
 
-  init(): Promise<void> {
-    this.ready ??= tableCall('createTable', this.table, this.calls, (abortSignal) =>
-      this.table.createTable({ abortSignal }),
-    ).catch((error: unknown) => {
-      this.ready = undefined;
+  init(options: CallOptions = {}): Promise<void> {
+    this.ready ??= ensureTable(this.table, this.calls, options.signal).catch((error: unknown) => {
+      this.ready = undefined; // a later call tries again
       throw error;
     });
     return this.ready;
   }
 
-  async current(email: string, now: Date, windowMs: number): Promise<AttemptsSnapshot> {
-    const found = await this.read(encodeKey(normalizeEmail(email)));
-    const attempts = found?.attempts;
-    const seen: Seen = { row: found };
-    return { failures: windowOpen(attempts, now, windowMs) ? attempts : undefined, seen };
+  async read(email: string, options: CallOptions = {}): Promise<AttemptRecord> {
+    const partitionKey = encodeKey(normalizeEmail(email));
+    try {
+      const entity = await this.withTable(options, () =>
+        tableCall(
+          'read',
+          this.table,
+          this.calls,
+          (abortSignal) => this.table.getEntity<AttemptEntity>(partitionKey, ROW, { abortSignal }),
+          options.signal,
+        ),
+      );
+      return { attempts: attemptsFromRow(entity, this.table.tableName), version: entity.etag };
+    } catch (error) {
+      if (statusOf(error) === 404) return { attempts: undefined, version: undefined };
+      throw error;
+    }
   }
 
-  async recordFailure(
+  async write(
     email: string,
-    now: Date,
-    windowMs: number,
-    snapshot?: AttemptsSnapshot,
-  ): Promise<FailedAttempts> {
-    const partitionKey = encodeKey(normalizeEmail(email));
-    const known = (snapshot?.seen as Seen | undefined)?.row;
-    let fresh = snapshot?.seen !== undefined;
-    for (let attempt = 0; attempt < MAX_TRIES; attempt += 1) {
-      const found = fresh ? known : await this.read(partitionKey);
-      fresh = false;
-      const next: FailedAttempts =
-        found !== undefined && windowOpen(found.attempts, now, windowMs)
-          ? { count: found.attempts.count + 1, windowStart: found.attempts.windowStart }
-          : { count: 1, windowStart: now };
-      const entity = {
-        partitionKey,
-        rowKey: ROW,
-        count: next.count,
-        windowStart: next.windowStart.toISOString(),
-      };
+    next: FailedAttempts,
+    version: string | undefined,
+    options: CallOptions = {},
+  ): Promise<boolean> {
+    const entity = {
+      partitionKey: encodeKey(normalizeEmail(email)),
+      rowKey: ROW,
+      count: next.count,
+      windowStart: next.windowStart.toISOString(),
+    };
+    try {
+      await this.withTable(options, () =>
+        tableCall(
+          'write',
+          this.table,
+          this.calls,
+          (abortSignal) =>
+            version === undefined
+              ? this.table.createEntity(entity, { abortSignal })
+              : this.table.updateEntity(entity, 'Replace', { etag: version, abortSignal }),
+          options.signal,
+        ),
+      );
+      return true;
+    } catch (error) {
+      // Another instance wrote first: 409 on insert, 412 on a stale ETag (404: it was pruned).
+      const status = statusOf(error);
+      if (status === 409 || status === 412 || (status === 404 && !isTableNotFound(error))) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  async prune(before: Date, options: CallOptions = {}): Promise<number> {
+    const stale = await this.withTable(options, () =>
+      tableCall(
+        'query',
+        this.table,
+        this.calls,
+        async (abortSignal) => {
+          const found: { partitionKey: string; etag: string }[] = [];
+          const rows = this.table.listEntities<AttemptEntity>({
+            // ISO 8601 text in UTC sorts as the instants do.
+            queryOptions: {
+              filter: odata`windowStart lt ${before.toISOString()}`,
+              select: ['PartitionKey', 'windowStart'],
+            },
+            abortSignal,
+          });
+          for await (const row of rows) {
+            if (row.partitionKey !== undefined) {
+              found.push({ partitionKey: row.partitionKey, etag: row.etag });
+            }
+          }
+          return found;
+        },
+        options.signal,
+      ),
+    );
+    let removed = 0;
+    for (const row of stale) {
       try {
-        await tableCall('write', this.table, this.calls, (abortSignal) =>
-          found === undefined
-            ? this.table.createEntity(entity, { abortSignal })
-            : this.table.updateEntity(entity, 'Replace', { etag: found.etag, abortSignal }),
+        await tableCall(
+          'delete',
+          this.table,
+          this.calls,
+          (abortSignal) =>
+            this.table.deleteEntity(row.partitionKey, ROW, { etag: row.etag, abortSignal }),
+          options.signal,
         );
-        return next;
+        removed += 1;
       } catch (error) {
-        // Another instance wrote first (409 on insert, 412 on a stale ETag): read and count again.
+        // Counted again (412) or removed by another pruner (404) meanwhile: leave it.
         const status = statusOf(error);
-        if (status !== 409 && status !== 412) throw error;
+        if (status !== 412 && status !== 404) throw error;
       }
     }
-    throw new StorageUnavailableError('Table Storage write kept conflicting (failed validations)');
+    return removed;
   }
 
-  private async read(
-    partitionKey: string,
-  ): Promise<{ attempts: FailedAttempts; etag: string } | undefined> {
-    await this.init();
+  /** A missing table (deleted, or never created) is created once, then the call runs again. */
+  private async withTable<T>(options: CallOptions, operation: () => Promise<T>): Promise<T> {
     try {
-      const entity = await tableCall('read', this.table, this.calls, (abortSignal) =>
-        this.table.getEntity<AttemptEntity>(partitionKey, ROW, { abortSignal }),
-      );
-      return {
-        attempts: { count: Number(entity.count), windowStart: new Date(entity.windowStart) },
-        etag: entity.etag,
-      };
+      return await operation();
     } catch (error) {
-      if (isTableNotFound(error)) {
-        this.ready = undefined;
-        await this.init();
-        return undefined;
-      }
-      if (statusOf(error) === 404) return undefined;
-      throw error;
+      if (!isTableNotFound(error)) throw error;
+      this.ready = undefined;
+      await this.init(options);
+      return operation();
     }
   }
 }

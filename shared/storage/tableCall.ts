@@ -4,6 +4,7 @@
  * into StorageUnavailableError, which the functions degrade on.
  */
 import { RestError, type TableClient, type TableServiceClientOptions } from '@azure/data-tables';
+import { boundedSignal } from '../abort';
 import type { Telemetry } from '../telemetry/telemetry';
 import { StorageUnavailableError } from './repository';
 
@@ -19,7 +20,8 @@ export function statusOf(error: unknown): number | undefined {
 }
 
 /** The service's error code: `x-ms-error-code`, where the SDK leaves `code` empty. */
-function errorCode(error: RestError): string | undefined {
+export function errorCode(error: unknown): string | undefined {
+  if (!(error instanceof RestError)) return undefined;
   return error.code ?? error.response?.headers.get('x-ms-error-code') ?? undefined;
 }
 
@@ -34,14 +36,20 @@ function isDefiniteAnswer(error: unknown): error is RestError {
   return status === 404 || status === 409 || status === 412;
 }
 
+/**
+ * Why a call failed, for the log: the status and the service's error code (a 403
+ * AuthorizationPermissionMismatch says the identity lacks a role), or the error's kind. Never a
+ * header, a key or a token.
+ */
 function unavailable(operation: string, error: unknown): StorageUnavailableError {
   const status = statusOf(error);
+  const code = errorCode(error);
   const detail =
     status !== undefined
-      ? `HTTP ${status}`
+      ? `HTTP ${status}${code ? ` ${code}` : ''}`
       : error instanceof Error
         ? `${error.name}: ${error.message}`
-        : String(error);
+        : typeof error;
   return new StorageUnavailableError(`Table Storage ${operation} failed (${detail})`, error);
 }
 
@@ -59,30 +67,35 @@ export interface TableCallOptions {
   readonly observer?: StorageObserver | undefined;
 }
 
-/** Runs one SDK call on `table` within the timeout, telling the observer how it went. */
+/**
+ * Runs one SDK call on `table` within the storage timeout and the request's own deadline
+ * (`signal`, when given: the call is cancelled when the request is over), telling the observer
+ * how it went.
+ */
 export async function tableCall<T>(
   operation: string,
   table: TableClient,
   options: TableCallOptions,
   run: (abortSignal: AbortSignal) => Promise<T>,
+  signal?: AbortSignal,
 ): Promise<T> {
   const started = performance.now();
   let status = 200;
   // Not AbortSignal.timeout: its timer outlives a call that succeeded (and builds an error when
   // it fires); this one is cleared as soon as the call settles.
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new Error(`no answer within ${options.timeoutMs} ms`)),
+  const bounded = boundedSignal(
+    signal,
     options.timeoutMs,
+    () => new Error(`no answer within ${options.timeoutMs} ms`),
   );
   try {
-    return await run(controller.signal);
+    return await run(bounded.signal);
   } catch (error) {
     status = statusOf(error) ?? 0;
     if (isDefiniteAnswer(error)) throw error;
     throw unavailable(operation, error);
   } finally {
-    clearTimeout(timer);
+    bounded.dispose();
     options.observer?.({ operation, table, durationMs: performance.now() - started, status });
   }
 }

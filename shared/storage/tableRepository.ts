@@ -19,21 +19,22 @@ import {
   type TransactionAction,
 } from '@azure/data-tables';
 import { normalizeEmail } from '../loyalty/email';
-import { formatMoney, parseMoney, type Money } from '../loyalty/money';
+import { formatMoney, type Money } from '../loyalty/money';
 import { createTableClient } from './connection';
 import { emailRowRange, encodeKey, memberKeys, memberPartition } from './keys';
 import {
   byLoyaltyId,
   MAX_MEMBER_PAGE_SIZE,
-  MEMBER_STATUSES,
-  StorageCorruptError,
   type BalanceLookup,
+  type CallOptions,
+  type FoundMember,
   type LoyaltyMember,
   type LoyaltyRepository,
-  type MemberStatus,
   type SaveMembersOptions,
   type SaveOutcome,
 } from './repository';
+import { balanceFromRow, memberFromRow } from './rows';
+import { ensureTable } from './tables';
 import {
   isTableNotFound,
   RETRY_OPTIONS,
@@ -79,6 +80,8 @@ type MemberEntity = {
   loyaltyId: string;
   promoCode: string;
   status: string;
+  /** ISO 8601: guessing for this email is throttled until then (shared/loyalty/throttle.ts). */
+  throttledUntil?: string;
 };
 
 /** One key of a bulk save, with every input row that names it, in input order. */
@@ -147,14 +150,10 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
     };
   }
 
-  init(): Promise<void> {
+  init(options: CallOptions = {}): Promise<void> {
     this.ready ??= Promise.all([
-      this.call('createTable', this.members, (abortSignal) =>
-        this.members.createTable({ abortSignal }),
-      ),
-      this.call('createTable', this.balances, (abortSignal) =>
-        this.balances.createTable({ abortSignal }),
-      ),
+      ensureTable(this.members, this.calls, options.signal),
+      ensureTable(this.balances, this.calls, options.signal),
     ]).then(
       () => undefined,
       (error: unknown) => {
@@ -165,28 +164,70 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
     return this.ready;
   }
 
-  async findMember(email: string, loyaltyId: string): Promise<LoyaltyMember | undefined> {
+  async findMember(
+    email: string,
+    loyaltyId: string,
+    options: CallOptions = {},
+  ): Promise<FoundMember | undefined> {
     const keys = memberKeys(normalizeEmail(email), loyaltyId);
-    const entity = await this.read(this.members, keys.partitionKey, keys.rowKey);
-    return entity === undefined ? undefined : toMember(entity);
+    const entity = await this.read(this.members, keys.partitionKey, keys.rowKey, options);
+    return entity === undefined ? undefined : this.toMember(entity);
   }
 
-  async listMembersByEmail(email: string): Promise<LoyaltyMember[]> {
+  async listMembersByEmail(email: string, options: CallOptions = {}): Promise<LoyaltyMember[]> {
+    const rows = await this.emailRows(email, options);
+    return rows.map((row) => withoutMark(this.toMember(row))).sort(byLoyaltyId);
+  }
+
+  async markThrottled(email: string, until: Date, options: CallOptions = {}): Promise<void> {
+    const rows = await this.emailRows(email, options);
+    const throttledUntil = until.toISOString();
+    await Promise.all(
+      rows.map(async (row) => {
+        try {
+          await this.call(
+            'write',
+            this.members,
+            (abortSignal) =>
+              this.members.updateEntity(
+                { partitionKey: row.partitionKey ?? '', rowKey: row.rowKey ?? '', throttledUntil },
+                'Merge',
+                { abortSignal },
+              ),
+            options.signal,
+          );
+        } catch (error) {
+          if (statusOf(error) !== 404 || isTableNotFound(error)) throw error; // 404: removed
+        }
+      }),
+    );
+  }
+
+  /** The rows of one email's memberships: one range of one partition. */
+  private emailRows(
+    email: string,
+    options: CallOptions,
+  ): Promise<TableEntityResult<MemberEntity>[]> {
     const normalized = normalizeEmail(email);
     const partitionKey = memberPartition(normalized);
     const { from, to } = emailRowRange(normalized);
-    return this.withTable(() =>
-      this.call('query', this.members, async (abortSignal) => {
-        const found: LoyaltyMember[] = [];
-        const pages = this.members.listEntities<MemberEntity>({
-          queryOptions: {
-            filter: odata`PartitionKey eq ${partitionKey} and RowKey ge ${from} and RowKey lt ${to}`,
-          },
-          abortSignal,
-        });
-        for await (const entity of pages) found.push(toMember(entity));
-        return found.sort(byLoyaltyId);
-      }),
+    return this.withTable(options, () =>
+      this.call(
+        'query',
+        this.members,
+        async (abortSignal) => {
+          const found: TableEntityResult<MemberEntity>[] = [];
+          const pages = this.members.listEntities<MemberEntity>({
+            queryOptions: {
+              filter: odata`PartitionKey eq ${partitionKey} and RowKey ge ${from} and RowKey lt ${to}`,
+            },
+            abortSignal,
+          });
+          for await (const entity of pages) found.push(entity);
+          return found;
+        },
+        options.signal,
+      ),
     );
   }
 
@@ -200,18 +241,11 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
       promoCode: member.promoCode,
       status: member.status,
     };
-    if (
-      existing !== undefined &&
-      existing.email === next.email &&
-      existing.loyaltyId === next.loyaltyId &&
-      existing.promoCode === next.promoCode &&
-      existing.status === next.status
-    ) {
-      return 'unchanged';
-    }
-    await this.withTable(() =>
+    if (existing !== undefined && sameMember(existing, next)) return 'unchanged';
+    // Merge: a throttle mark on the row stays (every member property is written).
+    await this.withTable({}, () =>
       this.call('upsert', this.members, (abortSignal) =>
-        this.members.upsertEntity({ partitionKey, rowKey, ...next }, 'Replace', { abortSignal }),
+        this.members.upsertEntity({ partitionKey, rowKey, ...next }, 'Merge', { abortSignal }),
       ),
     );
     return existing === undefined ? 'added' : 'updated';
@@ -310,13 +344,13 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
     let token: string | undefined;
     do {
       const page = await this.listPage(token, size);
-      if (page.entities.length > 0) yield page.entities.map(toMember);
+      if (page.entities.length > 0) yield page.entities.map((e) => withoutMark(this.toMember(e)));
       token = page.continuationToken;
     } while (token !== undefined);
   }
 
   async isEmpty(): Promise<boolean> {
-    return this.withTable(() =>
+    return this.withTable({}, () =>
       this.call('query', this.members, async (abortSignal) => {
         const pages = this.members
           .listEntities({ queryOptions: { select: ['PartitionKey'] }, abortSignal })
@@ -329,34 +363,52 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
 
   async getBalance(objectId: string): Promise<Money | undefined> {
     const entity = await this.read<BalanceEntity>(this.balances, encodeKey(objectId), BALANCE_ROW);
-    return entity === undefined ? undefined : toMoney(entity);
+    return entity === undefined ? undefined : this.toMoney(entity);
   }
 
-  async getOrCreateBalance(objectId: string, starting: Money): Promise<BalanceLookup> {
+  async getOrCreateBalance(
+    objectId: string,
+    starting: Money,
+    options: CallOptions = {},
+  ): Promise<BalanceLookup> {
     const partitionKey = encodeKey(objectId);
-    const existing = await this.read<BalanceEntity>(this.balances, partitionKey, BALANCE_ROW);
-    if (existing !== undefined) return { balance: toMoney(existing), created: false };
+    const existing = await this.read<BalanceEntity>(
+      this.balances,
+      partitionKey,
+      BALANCE_ROW,
+      options,
+    );
+    if (existing !== undefined) return { balance: this.toMoney(existing), created: false };
     try {
-      await this.withTable(() =>
-        this.call('insert', this.balances, (abortSignal) =>
-          this.balances.createEntity<BalanceEntity>(
-            { partitionKey, rowKey: BALANCE_ROW, objectId, balance: formatMoney(starting) },
-            { abortSignal },
-          ),
+      await this.withTable(options, () =>
+        this.call(
+          'insert',
+          this.balances,
+          (abortSignal) =>
+            this.balances.createEntity<BalanceEntity>(
+              { partitionKey, rowKey: BALANCE_ROW, objectId, balance: formatMoney(starting) },
+              { abortSignal },
+            ),
+          options.signal,
         ),
       );
       return { balance: starting, created: true };
     } catch (error) {
       // Another call (a concurrent first call, or B2C's retry) inserted it first: read theirs.
       if (statusOf(error) !== 409) throw error;
-      const winner = await this.read<BalanceEntity>(this.balances, partitionKey, BALANCE_ROW);
+      const winner = await this.read<BalanceEntity>(
+        this.balances,
+        partitionKey,
+        BALANCE_ROW,
+        options,
+      );
       if (winner === undefined) throw error;
-      return { balance: toMoney(winner), created: false };
+      return { balance: this.toMoney(winner), created: false };
     }
   }
 
   async setBalance(objectId: string, balance: Money): Promise<void> {
-    await this.withTable(() =>
+    await this.withTable({}, () =>
       this.call('upsert', this.balances, (abortSignal) =>
         this.balances.upsertEntity<BalanceEntity>(
           {
@@ -372,8 +424,8 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
     );
   }
 
-  async ping(): Promise<void> {
-    await this.read(this.balances, 'health', 'ping');
+  async ping(options: CallOptions = {}): Promise<void> {
+    await this.read(this.balances, 'health', 'ping', options);
   }
 
   /** One page of the members table, in key order; its own request under the storage timeout. */
@@ -381,7 +433,7 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
     continuationToken: string | undefined,
     pageSize: number,
   ): Promise<MemberPage> {
-    return this.withTable(() =>
+    return this.withTable({}, () =>
       this.call('query', this.members, async (abortSignal) => {
         const pages = this.members
           .listEntities<MemberEntity>({ abortSignal })
@@ -405,7 +457,7 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
     settle: (target: BulkKey) => void,
   ): Promise<void> {
     try {
-      await this.withTable(() =>
+      await this.withTable({}, () =>
         this.call(
           writes.length === 1 ? 'write' : 'transaction',
           this.members,
@@ -439,11 +491,15 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
     table: TableClient,
     partitionKey: string,
     rowKey: string,
+    options: CallOptions = {},
   ): Promise<TableEntityResult<T> | undefined> {
     try {
-      return await this.withTable(() =>
-        this.call('read', table, (abortSignal) =>
-          table.getEntity<T>(partitionKey, rowKey, { abortSignal }),
+      return await this.withTable(options, () =>
+        this.call(
+          'read',
+          table,
+          (abortSignal) => table.getEntity<T>(partitionKey, rowKey, { abortSignal }),
+          options.signal,
         ),
       );
     } catch (error) {
@@ -452,15 +508,17 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
     }
   }
 
-  /** A table deleted at run time is recreated once, then the operation runs again. */
-  private async withTable<T>(operation: () => Promise<T>): Promise<T> {
-    await this.init();
+  /**
+   * Calls go straight to their table (start-up does not wait on storage); a missing table
+   * (never created, or deleted at run time) is created once, then the operation runs again.
+   */
+  private async withTable<T>(options: CallOptions, operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
     } catch (error) {
       if (!isTableNotFound(error)) throw error;
       this.ready = undefined;
-      await this.init();
+      await this.init(options);
       return operation();
     }
   }
@@ -470,9 +528,28 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
     operation: string,
     table: TableClient,
     run: (abortSignal: AbortSignal) => Promise<T>,
+    signal?: AbortSignal,
   ): Promise<T> {
-    return tableCall(operation, table, this.calls, run);
+    return tableCall(operation, table, this.calls, run, signal);
   }
+
+  private toMember(entity: Partial<MemberEntity>): FoundMember {
+    return memberFromRow(entity, this.members.tableName);
+  }
+
+  private toMoney(entity: Partial<BalanceEntity>): Money {
+    return balanceFromRow(entity, this.balances.tableName);
+  }
+}
+
+/** A member as listings give it: the throttle's mark is the point read's business. */
+function withoutMark(member: FoundMember): LoyaltyMember {
+  return {
+    email: member.email,
+    loyaltyId: member.loyaltyId,
+    promoCode: member.promoCode,
+    status: member.status,
+  };
 }
 
 /** A stored row that another writer changed since it was read (or created, or deleted). */
@@ -545,23 +622,4 @@ function actionOf(write: BulkWrite): TransactionAction {
   return write.etag === undefined
     ? ['create', entityOf(write)]
     : ['update', entityOf(write), 'Merge', { etag: write.etag }];
-}
-
-function toMember(entity: Partial<MemberEntity>): LoyaltyMember {
-  const status = entity.status as MemberStatus;
-  if (
-    typeof entity.email !== 'string' ||
-    typeof entity.loyaltyId !== 'string' ||
-    typeof entity.promoCode !== 'string' ||
-    !MEMBER_STATUSES.includes(status)
-  ) {
-    throw new StorageCorruptError('A loyalty member row does not have the expected properties');
-  }
-  return { email: entity.email, loyaltyId: entity.loyaltyId, promoCode: entity.promoCode, status };
-}
-
-function toMoney(entity: Partial<BalanceEntity>): Money {
-  const parsed = typeof entity.balance === 'string' ? parseMoney(entity.balance) : undefined;
-  if (!parsed?.ok) throw new StorageCorruptError('A balance row does not hold an amount');
-  return parsed.value;
 }

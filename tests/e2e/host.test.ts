@@ -187,6 +187,19 @@ describe('caller authentication over HTTP', () => {
     }
   });
 
+  it.each(['Staging', 'Production', 'anything but Development'])(
+    'with AZURE_FUNCTIONS_ENVIRONMENT=%s and no API_AUTH, refuses to start, naming the setting',
+    async (environment) => {
+      const run = await runStart({
+        TABLES_CONNECTION_STRING: azuriteConnectionString(),
+        AZURE_FUNCTIONS_ENVIRONMENT: environment,
+      });
+      expect(run.code).toBe(1);
+      expect(run.output).toContain('Setting API_AUTH is missing');
+      expect(run.output).not.toContain('Host started');
+    },
+  );
+
   it('refuses to start with API_AUTH=none in production, naming the setting', async () => {
     const run = await runStart({
       TABLES_CONNECTION_STRING: azuriteConnectionString(),

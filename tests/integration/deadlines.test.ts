@@ -13,10 +13,10 @@ import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
 import { TableLoyaltyRepository } from '../../shared/storage/tableRepository';
 import { expectCustomPolicyAnswer, expectUserFlowAnswer } from '../support/contract';
 import { refusingPort, silentServer, statusTransport } from '../support/faultyStorage';
-import { invoke, testDeps, type RequestSpec } from '../support/invoke';
+import { DEVELOPMENT, invoke, testDeps, type RequestSpec } from '../support/invoke';
 import { azuriteConnectionString, uniqueTableNames } from '../support/tables';
 
-const config = loadConfig({}); // the defaults: STORAGE_TIMEOUT_MS 1500, REQUEST_BUDGET_MS 3000
+const config = loadConfig(DEVELOPMENT); // the defaults: STORAGE_TIMEOUT_MS 1500, REQUEST_BUDGET_MS 3000
 const LIMIT_MS = config.requestBudgetMs + 200;
 
 interface Probe {

@@ -19,6 +19,7 @@ import {
   validateUserFlowContinue,
   validateUserFlowValidationError,
 } from '../../shared/contract/responses';
+import { CLAIM_RESOLVER_NAME } from '../../shared/i18n/language';
 import { MemoryAttemptStore } from '../../shared/storage/attempts';
 import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
 import { aMember } from '../support/builders';
@@ -43,7 +44,8 @@ function countingStores() {
   const saveMember = repository.saveMember.bind(repository);
   const setBalance = repository.setBalance.bind(repository);
   const getOrCreate = repository.getOrCreateBalance.bind(repository);
-  const recordFailure = attempts.recordFailure.bind(attempts);
+  const writeAttempts = attempts.write.bind(attempts);
+  const markThrottled = repository.markThrottled.bind(repository);
   repository.saveMember = async (m) => {
     counter.writes += 1;
     return saveMember(m);
@@ -57,9 +59,13 @@ function countingStores() {
     if (result.created) counter.writes += 1;
     return result;
   };
-  attempts.recordFailure = async (e, n, w) => {
+  repository.markThrottled = async (e, u) => {
     counter.writes += 1;
-    return recordFailure(e, n, w);
+    return markThrottled(e, u);
+  };
+  attempts.write = async (e, n, v) => {
+    counter.writes += 1;
+    return writeAttempts(e, n, v);
   };
   return { repository, attempts, counter };
 }
@@ -266,7 +272,13 @@ function personalValues(spec: RequestSpec): string[] {
       if (/email|loyalty|objectid/i.test(key)) values.push(value);
     }
   }
-  return values.filter((v) => v.trim().length >= 8 && !OWN_WORDS.some((w) => w.includes(v)));
+  // A resolver's name ({Culture:LCID}) is logged by design when `lang` holds it unresolved.
+  return values.filter(
+    (v) =>
+      v.trim().length >= 8 &&
+      !OWN_WORDS.some((w) => w.includes(v)) &&
+      !CLAIM_RESOLVER_NAME.test(v.trim()),
+  );
 }
 
 function checkAnswer(

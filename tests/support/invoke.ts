@@ -12,7 +12,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { createAuthenticator } from '../../shared/auth/authenticate';
 import { loadConfig } from '../../shared/config';
-import type { Deps } from '../../shared/http/pipeline';
+import type { Deps } from '../../shared/deps';
 import { MemoryAttemptStore, type AttemptStore } from '../../shared/storage/attempts';
 import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
 import type { LoyaltyRepository } from '../../shared/storage/repository';
@@ -53,6 +53,9 @@ export function recordingTelemetry(): RecordedTelemetry {
   };
 }
 
+/** What `npm start` and Core Tools set: the only environment where API_AUTH may be absent. */
+export const DEVELOPMENT = { AZURE_FUNCTIONS_ENVIRONMENT: 'Development' } as const;
+
 export interface TestDeps extends Deps {
   readonly telemetry: RecordedTelemetry;
 }
@@ -65,7 +68,7 @@ export function testDeps(
     clock?: () => Date;
   } = {},
 ): TestDeps {
-  const config = loadConfig(options.env ?? {});
+  const config = loadConfig({ ...DEVELOPMENT, ...options.env });
   return {
     config,
     authenticator: createAuthenticator(config.auth),

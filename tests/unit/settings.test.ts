@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../shared/config';
+import { ConfigError, loadConfig as load } from '../../shared/config';
 import { API_VERSION } from '../../shared/contract/responses';
 import { formatMoney, parseMoney } from '../../shared/loyalty/money';
 import { createTableClient, tableEndpoint } from '../../shared/storage/connection';
 import { encodeKey } from '../../shared/storage/keys';
 
 const ROOT = join(__dirname, '..', '..');
+/** The settings as `npm start` reads them (Development: no caller check required). */
+const loadConfig = (env: Record<string, string>) =>
+  load({ AZURE_FUNCTIONS_ENVIRONMENT: 'Development', ...env });
 
 describe('settings', () => {
   it('has safe defaults and is frozen', () => {

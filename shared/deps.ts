@@ -1,0 +1,20 @@
+/**
+ * What every function is built from. The composition root (shared/runtime.ts) builds the real
+ * ones once per process; tests pass in-memory or Azurite-backed parts.
+ */
+import type { Authenticator } from './auth/authenticate';
+import type { Config } from './config';
+import type { AttemptStore } from './storage/attempts';
+import type { LoyaltyRepository } from './storage/repository';
+import type { Telemetry } from './telemetry/telemetry';
+
+export interface Deps {
+  readonly config: Config;
+  /** Checks the caller before anything else is read (API_AUTH). */
+  readonly authenticator: Authenticator;
+  readonly repository: LoyaltyRepository;
+  /** Failed loyalty-ID validations per email (the guessing throttle). */
+  readonly attempts: AttemptStore;
+  readonly telemetry: Telemetry;
+  readonly clock: () => Date;
+}
