@@ -7,6 +7,7 @@
  *   export [--out FILE]                  CSV of every member
  *   get --email E
  *   balance --object-id ID [--set 12.34]
+ *   prune-attempts                       removes throttle rows whose window has passed
  *   help [command], <command> --help
  */
 import { existsSync, statSync } from 'node:fs';
@@ -14,7 +15,9 @@ import { resolve } from 'node:path';
 import { ConfigError, loadStorageSettings } from '../shared/config';
 import { checkMember } from '../shared/loyalty/member';
 import { formatMoney, parseMoney } from '../shared/loyalty/money';
+import type { AttemptStore } from '../shared/storage/attempts';
 import type { LoyaltyRepository } from '../shared/storage/repository';
+import { TableAttemptStore } from '../shared/storage/tableAttemptStore';
 import { TableLoyaltyRepository } from '../shared/storage/tableRepository';
 import type { AzuriteHandle } from './host/azurite';
 import { applyLocalSettings, ensureLocalStorage } from './host/localStorage';
@@ -30,6 +33,14 @@ export { importMembers, type ImportSummary } from './loyalty/importMembers';
 /** The repository, or how to open it once the arguments are known to be good. */
 export type RepositorySource = LoyaltyRepository | (() => Promise<LoyaltyRepository>);
 
+/** The throttle's store and its window, or how to open them (prune-attempts). */
+export interface AttemptsTarget {
+  readonly store: AttemptStore;
+  readonly windowMs: number;
+  readonly now?: () => Date;
+}
+export type AttemptsSource = AttemptsTarget | (() => Promise<AttemptsTarget>);
+
 const HELP_WORDS = new Set(['help', '--help', '-h']);
 
 /** Runs one command; returns the exit code. Storage is only opened for a command that runs. */
@@ -37,6 +48,7 @@ export async function runLoyaltyCli(
   argv: readonly string[],
   source: RepositorySource,
   io: CliIo,
+  attemptsSource?: AttemptsSource,
 ): Promise<number> {
   const [command, ...rest] = argv;
   const repository = (): Promise<LoyaltyRepository> =>
@@ -131,6 +143,19 @@ export async function runLoyaltyCli(
         io.out(JSON.stringify({ objectId, balance: formatMoney(balance) }));
         return 0;
       }
+      case 'prune-attempts': {
+        const { values, positionals } = parseCommand(command, rest, {});
+        if (values.help) return help(io, command);
+        if (positionals.length > 0)
+          throw new UsageError('prune-attempts takes no argument', command);
+        if (attemptsSource === undefined) throw new Error('no throttle store to prune');
+        const throttle =
+          typeof attemptsSource === 'function' ? await attemptsSource() : attemptsSource;
+        const now = throttle.now?.() ?? new Date();
+        const removed = await throttle.store.prune(new Date(now.getTime() - throttle.windowMs));
+        io.out(`Removed ${removed} throttle rows whose window had passed.`);
+        return 0;
+      }
       case undefined:
         return help(io, undefined);
       default:
@@ -173,10 +198,14 @@ async function main(): Promise<number> {
     );
     void (azurite?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
   });
-  const open = async (): Promise<LoyaltyRepository> => {
+  const settings = async () => {
     applyLocalSettings(appRoot, process.env);
     const config = loadStorageSettings(process.env);
-    azurite = await ensureLocalStorage(appRoot, process.env);
+    azurite ??= await ensureLocalStorage(appRoot, process.env);
+    return config;
+  };
+  const open = async (): Promise<LoyaltyRepository> => {
+    const config = await settings();
     return new TableLoyaltyRepository({
       connectionString: config.tablesConnectionString,
       loyaltyTableName: config.loyaltyTableName,
@@ -184,8 +213,17 @@ async function main(): Promise<number> {
       timeoutMs: 10_000,
     });
   };
+  const openAttempts = async () => {
+    const config = await settings();
+    const store = new TableAttemptStore({
+      connectionString: config.tablesConnectionString,
+      tableName: config.failedValidationsTableName,
+      timeoutMs: 10_000,
+    });
+    return { store, windowMs: config.failedValidationWindowMs };
+  };
   try {
-    return await runLoyaltyCli(process.argv.slice(2), open, io);
+    return await runLoyaltyCli(process.argv.slice(2), open, io, openAttempts);
   } finally {
     await azurite?.stop();
   }

@@ -18,6 +18,8 @@ export interface StorageSettings {
   readonly loyaltyTableName: string;
   readonly balancesTableName: string;
   readonly failedValidationsTableName: string;
+  /** The throttle's window: its rows are stale (prunable) once it has passed. */
+  readonly failedValidationWindowMs: number;
   /** Upper bound of one storage call, the SDK's own retries included. */
   readonly storageTimeoutMs: number;
 }
@@ -34,7 +36,6 @@ export interface Config extends StorageSettings {
   readonly getProfileFailClosed: boolean;
   /** Failed loyalty-ID validations for one email that open the throttle. */
   readonly maxFailedValidations: number;
-  readonly failedValidationWindowMs: number;
   /** Application Insights: telemetry is sent only when set. */
   readonly appInsightsConnectionString: string | undefined;
   /** HMAC key that makes a user traceable in telemetry without their email (optional). */
@@ -178,6 +179,8 @@ export function loadStorageSettings(env: Env = process.env): StorageSettings {
       'FAILED_VALIDATIONS_TABLE_NAME',
       'FailedValidations',
     ),
+    failedValidationWindowMs:
+      wholeNumber(env, 'FAILED_VALIDATION_WINDOW_MINUTES', 15, 1, 24 * 60) * 60_000,
     storageTimeoutMs: milliseconds(env, 'STORAGE_TIMEOUT_MS', 1500),
   });
 }
@@ -229,8 +232,6 @@ export function loadConfig(env: Env = process.env): Config {
     requestBudgetMs,
     getProfileFailClosed: flag(env, 'GETPROFILE_FAIL_CLOSED', false),
     maxFailedValidations: wholeNumber(env, 'MAX_FAILED_VALIDATIONS', 10, 1, 1000),
-    failedValidationWindowMs:
-      wholeNumber(env, 'FAILED_VALIDATION_WINDOW_MINUTES', 15, 1, 24 * 60) * 60_000,
     appInsightsConnectionString: appInsightsConnectionString(env),
     telemetryHashKey: telemetryHashKey(env),
     entra: Object.freeze({

@@ -60,8 +60,8 @@ export function installCoreApi(log: (level: LogLevel, text: string) => void): vo
       );
       if (trigger === undefined) {
         log(
-          'warning',
-          `Function "${metadata.name}" is not an HTTP function; the local host skips it.`,
+          'information',
+          `Function "${metadata.name}" is not an HTTP function: Azure and Core Tools run it, this local host does not.`,
         );
       } else {
         registry.functions.push({

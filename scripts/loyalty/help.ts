@@ -3,17 +3,19 @@
 const SETTINGS = `Settings: the same as the app (local.settings.json Values, then the environment):
 TABLES_CONNECTION_STRING (or AzureWebJobsStorage; default UseDevelopmentStorage=true, with
 the embedded Azurite started on .azurite/ when nothing listens on 127.0.0.1:10002),
-LOYALTY_TABLE_NAME, BALANCES_TABLE_NAME.`;
+LOYALTY_TABLE_NAME, BALANCES_TABLE_NAME, FAILED_VALIDATIONS_TABLE_NAME,
+FAILED_VALIDATION_WINDOW_MINUTES.`;
 
 export const USAGE = `Usage: npm run loyalty -- <command> [options]
 
 Commands:
-  add      Registers (or updates) one member.
-  import   Loads members from a CSV or JSON Lines file; safe to repeat.
-  export   Writes every member to a CSV file (or standard output).
-  get      Prints every membership of one email as JSON.
-  balance  Prints or sets the balance of one user.
-  help     This text; \`help <command>\` or \`<command> --help\` for one command.
+  add             Registers (or updates) one member.
+  import          Loads members from a CSV or JSON Lines file; safe to repeat.
+  export          Writes every member to a CSV file (or standard output).
+  get             Prints every membership of one email as JSON.
+  balance         Prints or sets the balance of one user.
+  prune-attempts  Removes the guessing throttle's rows whose window has passed.
+  help            This text; \`help <command>\` or \`<command> --help\` for one command.
 
 Exit codes: 0 done; 1 not found, rows rejected or storage failed (safe to run again);
 2 bad arguments.
@@ -80,6 +82,16 @@ balance until the first sign-in registers one with STARTING_BALANCE; then this e
 Options:
   --object-id ID     The user's B2C objectId.
   --set AMOUNT       Sets the balance: a non-negative amount with at most 2 decimals (12.34).
+  -h, --help         This help.`,
+
+  'prune-attempts': `Usage: npm run loyalty -- prune-attempts
+
+Removes the rows of the guessing throttle (FAILED_VALIDATIONS_TABLE_NAME) whose window
+(FAILED_VALIDATION_WINDOW_MINUTES) has passed, and prints how many. Safe to run at any time and
+to repeat: a row counted again meanwhile is left. In Azure the app does this itself every hour
+(the PruneAttempts timer function).
+
+Options:
   -h, --help         This help.`,
 };
 

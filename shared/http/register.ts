@@ -1,5 +1,5 @@
 /**
- * How a function module registers itself with the Functions host (`app.http`) without building
+ * How a function module registers itself with the Functions host (`app.http`, `app.timer`) without building
  * anything: its handler is made from the runtime on the first call, and the app-start hook builds
  * the runtime (reading every setting, so a bad one stops the app at start), fetches the signing
  * keys, and ensures the tables in the background. The one setting read at registration is
@@ -11,6 +11,7 @@ import {
   type HttpMethod,
   type HttpResponseInit,
   type InvocationContext,
+  type TimerHandler,
 } from '@azure/functions';
 import { ConfigError, functionsAuthLevel } from '../config';
 import { errorAnswer } from '../contract/answers';
@@ -72,4 +73,21 @@ export function registerHttpFunction(
 ): void {
   hookAppLifecycle();
   app.http(name, { methods, authLevel, handler: lazyHandler(make) });
+}
+
+/** A timer function, its handler made from the runtime on the first run. */
+export function registerTimerFunction(
+  name: string,
+  schedule: string,
+  make: (deps: Deps) => TimerHandler,
+): void {
+  hookAppLifecycle();
+  let handler: TimerHandler | undefined;
+  app.timer(name, {
+    schedule,
+    handler: (timer, context) => {
+      handler ??= make(getRuntime());
+      return handler(timer, context);
+    },
+  });
 }

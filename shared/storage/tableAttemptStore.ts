@@ -11,6 +11,7 @@ import { encodeKey } from './keys';
 import type { CallOptions } from './repository';
 import { attemptsFromRow } from './rows';
 import { ensureTable } from './tables';
+import { TaskPool } from './taskPool';
 import {
   isTableNotFound,
   RETRY_OPTIONS,
@@ -21,6 +22,8 @@ import {
 } from './tableCall';
 
 const ROW = 'attempts';
+/** Deletes in flight at once while pruning. */
+const PRUNE_CONCURRENCY = 16;
 
 interface AttemptEntity {
   count: number;
@@ -111,51 +114,63 @@ export class TableAttemptStore implements AttemptStore {
     }
   }
 
+  /**
+   * A page at a time (each page its own call under the storage timeout), each stale row deleted
+   * on the version listed: a row counted again meanwhile (412) or already gone (404) is left.
+   */
   async prune(before: Date, options: CallOptions = {}): Promise<number> {
-    const stale = await this.withTable(options, () =>
-      tableCall(
-        'query',
-        this.table,
-        this.calls,
-        async (abortSignal) => {
-          const found: { partitionKey: string; etag: string }[] = [];
-          const rows = this.table.listEntities<AttemptEntity>({
-            // ISO 8601 text in UTC sorts as the instants do.
-            queryOptions: {
-              filter: odata`windowStart lt ${before.toISOString()}`,
-              select: ['PartitionKey', 'windowStart'],
-            },
-            abortSignal,
-          });
-          for await (const row of rows) {
-            if (row.partitionKey !== undefined) {
-              found.push({ partitionKey: row.partitionKey, etag: row.etag });
-            }
-          }
-          return found;
-        },
-        options.signal,
-      ),
-    );
     let removed = 0;
-    for (const row of stale) {
-      try {
-        await tableCall(
-          'delete',
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.withTable(options, () =>
+        tableCall(
+          'query',
           this.table,
           this.calls,
-          (abortSignal) =>
-            this.table.deleteEntity(row.partitionKey, ROW, { etag: row.etag, abortSignal }),
+          async (abortSignal) => {
+            const pages = this.table
+              .listEntities<AttemptEntity>({
+                // ISO 8601 text in UTC sorts as the instants do.
+                queryOptions: {
+                  filter: odata`windowStart lt ${before.toISOString()}`,
+                  select: ['PartitionKey', 'windowStart'],
+                },
+                abortSignal,
+              })
+              .byPage({ maxPageSize: 1000, continuationToken });
+            const first = await pages.next();
+            return first.done === true ? undefined : first.value;
+          },
           options.signal,
-        );
-        removed += 1;
-      } catch (error) {
-        // Counted again (412) or removed by another pruner (404) meanwhile: leave it.
-        const status = statusOf(error);
-        if (status !== 412 && status !== 404) throw error;
+        ),
+      );
+      continuationToken = page?.continuationToken;
+      const pool = new TaskPool(PRUNE_CONCURRENCY);
+      for (const row of page ?? []) {
+        await pool.run(async () => {
+          if (await this.remove(row.partitionKey ?? '', row.etag, options)) removed += 1;
+        });
       }
-    }
+      await pool.drain();
+    } while (continuationToken !== undefined);
     return removed;
+  }
+
+  private async remove(partitionKey: string, etag: string, options: CallOptions): Promise<boolean> {
+    try {
+      await tableCall(
+        'delete',
+        this.table,
+        this.calls,
+        (abortSignal) => this.table.deleteEntity(partitionKey, ROW, { etag, abortSignal }),
+        options.signal,
+      );
+      return true;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 412 || status === 404) return false;
+      throw error;
+    }
   }
 
   /** A missing table (deleted, or never created) is created once, then the call runs again. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TableServiceClient } from '@azure/data-tables';
 import { azuriteConnectionString as azuriteOn, startAzurite } from '../../scripts/host/azurite';
-import { silentServer } from '../support/faultyStorage';
+import { refusingPort, silentServer } from '../support/faultyStorage';
 import { startHost } from '../support/host';
 import { azuriteConnectionString, uniqueTableNames } from '../support/tables';
 
@@ -106,6 +106,87 @@ describe('storage outages', () => {
       );
     } finally {
       await host.stop();
+    }
+  });
+});
+
+async function post(baseUrl: string, fn: string, body: object) {
+  const response = await fetch(`${baseUrl}/api/${fn}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Every function's answer while storage is down: the documented degraded ones. */
+async function expectDegraded(baseUrl: string): Promise<void> {
+  expect(
+    await post(baseUrl, 'ValidateProfile', { email: 'david@contoso.com', loyaltyId: '5678' }),
+  ).toMatchObject({ status: 409, body: { code: 'Unavailable' } });
+  expect(await post(baseUrl, 'GetProfile', { objectId: 'during-outage' })).toEqual({
+    status: 200,
+    body: {},
+  });
+  expect(
+    await post(baseUrl, 'EnrichToken', {
+      step: 'PreTokenIssuance',
+      objectId: 'during-outage',
+      email: 'david@contoso.com',
+    }),
+  ).toEqual({ status: 200, body: { version: '1.0.0', action: 'Continue' } });
+  const health = await fetch(`${baseUrl}/api/health`);
+  expect(health.status).toBe(503);
+}
+
+/** Polls until the host answers a seeded pair normally (tables and demo data made by then). */
+async function expectRecovered(baseUrl: string): Promise<void> {
+  const until = Date.now() + 40_000;
+  let last: unknown;
+  while (Date.now() < until) {
+    last = await post(baseUrl, 'ValidateProfile', {
+      email: 'david@contoso.com',
+      loyaltyId: '5678',
+    });
+    if ((last as { status: number }).status === 200) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  expect(last).toEqual({ status: 200, body: { promoCode: 'SPRING24' } });
+  expect(await post(baseUrl, 'GetProfile', { objectId: 'during-outage' })).toEqual({
+    status: 200,
+    body: { balance: '50.00' },
+  });
+  expect((await fetch(`${baseUrl}/api/health`)).status).toBe(200);
+}
+
+describe('an instance started while storage is down', () => {
+  it.each([
+    [
+      'nothing listens on the storage port',
+      async () => ({ port: await refusingPort(), close: async () => undefined }),
+    ],
+    ['storage accepts connections and never answers', silentServer],
+  ])('starts when %s, answers degraded, and recovers by itself', async (_name, makeDown) => {
+    const down = await makeDown();
+    const tables = uniqueTableNames('Outage');
+    const host = await startHost({
+      TABLES_CONNECTION_STRING: azuriteOn(down.port),
+      LOYALTY_TABLE_NAME: tables.loyaltyTableName,
+      BALANCES_TABLE_NAME: tables.balancesTableName,
+      STORAGE_TIMEOUT_MS: '500',
+      REQUEST_BUDGET_MS: '1000',
+    });
+    let azurite: Awaited<ReturnType<typeof startAzurite>> | undefined;
+    try {
+      await expectDegraded(host.baseUrl);
+      await down.close();
+      azurite = await startAzurite({ port: down.port });
+      await expectRecovered(host.baseUrl);
+      expect(host.output()).toContain('trying again in the background');
+    } finally {
+      await host.stop();
+      await azurite?.stop();
+      await down.close();
     }
   });
 });

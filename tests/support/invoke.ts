@@ -71,7 +71,9 @@ export function testDeps(
   const config = loadConfig({ ...DEVELOPMENT, ...options.env });
   return {
     config,
-    authenticator: createAuthenticator(config.auth),
+    authenticator: createAuthenticator(config.auth, {
+      entraBudgetMs: config.entra.requestBudgetMs,
+    }),
     repository: options.repository ?? new MemoryLoyaltyRepository(),
     attempts: options.attempts ?? new MemoryAttemptStore(),
     telemetry: recordingTelemetry(),

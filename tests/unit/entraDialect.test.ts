@@ -196,6 +196,75 @@ describe('Entra requests the API does not answer', () => {
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({ code: 'UnknownStep', status: 400 });
   });
+
+  const event = tokenIssuanceStart({ id: USER });
+  const { ['@odata.type']: _type, ...dataWithoutType } = event.data;
+  it.each([
+    [
+      'an event this API does not implement (emailOtpSend), with its own callout type',
+      {
+        ...event,
+        type: 'microsoft.graph.authenticationEvent.emailOtpSend',
+        data: { ...event.data, '@odata.type': 'microsoft.graph.onEmailOtpSendCalloutData' },
+      },
+      'UnknownStep',
+      /not one this API answers/,
+    ],
+    [
+      'an event this API does not implement, without data',
+      { type: 'microsoft.graph.authenticationEvent.emailOtpSend' },
+      'UnknownStep',
+      /not one this API answers/,
+    ],
+    [
+      'a token event without data.@odata.type',
+      { ...event, data: dataWithoutType },
+      'InvalidRequest',
+      /lacks data\.@odata\.type \(microsoft\.graph\.onTokenIssuanceStartCalloutData\)/,
+    ],
+    [
+      'a token event with an unknown data.@odata.type',
+      { ...event, data: { ...event.data, '@odata.type': 'microsoft.graph.somethingElse' } },
+      'InvalidRequest',
+      /expected microsoft\.graph\.onTokenIssuanceStartCalloutData/,
+    ],
+    [
+      'a token event with the callout type of another event',
+      {
+        ...event,
+        data: {
+          ...event.data,
+          '@odata.type': 'microsoft.graph.onAttributeCollectionSubmitCalloutData',
+        },
+      },
+      'InvalidRequest',
+      /expected microsoft\.graph\.onTokenIssuanceStartCalloutData/,
+    ],
+    [
+      'a token event whose data is not an object',
+      { ...event, data: 'nothing' },
+      'MalformedBody',
+      /no "data" object/,
+    ],
+    [
+      'a callout body without its event type',
+      { data: event.data },
+      'InvalidRequest',
+      /needs "type"/,
+    ],
+  ])(
+    'answers %s with a 400 naming what is wrong, never a custom-policy answer',
+    async (_name, json, code, problem) => {
+      for (const make of [makeEnrichToken, makeValidateProfile]) {
+        const answer = await invoke(make(deps), { json });
+        expect(answer.status, answer.text).toBe(400);
+        expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(answer.body).toMatchObject({ status: 400, code });
+        expect(answer.body.developerMessage).toMatch(problem);
+        expect(answer.body).not.toHaveProperty('balance');
+      }
+    },
+  );
 });
 
 describe('when storage is slow or down (ENTRA_REQUEST_BUDGET_MS)', () => {
