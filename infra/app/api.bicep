@@ -205,7 +205,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     keyVaultReferenceIdentity: identityId
     // App Service forwards the caller's certificate in X-ARR-ClientCert only when enabled.
     clientCertEnabled: certificateAuth
-    clientCertMode: resolvedClientCertMode
+    clientCertMode: certificateAuth ? resolvedClientCertMode : 'Required'
     clientCertExclusionPaths: certificateAuth ? '/api/health' : ''
     siteConfig: {
       minTlsVersion: '1.2'
