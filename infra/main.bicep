@@ -1,0 +1,367 @@
+// b2c-claims-api in Azure: a Flex Consumption Function App (Node.js 22) running as a
+// user-assigned identity, a Storage account without shared keys (host storage, deployment
+// package, the app's tables), Application Insights without local authentication, and a Key
+// Vault for the caller-check secrets. Deployed by `azd up` (azure.yaml), or by
+// `az deployment sub create` with this file (see infra/README.md).
+targetScope = 'subscription'
+
+// ---------------------------------------------------------------------------------------------
+// azd environment
+// ---------------------------------------------------------------------------------------------
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment (AZURE_ENV_NAME): names the resource group, seeds the other names, and tags every resource azd-env-name.')
+param environmentName string
+
+@minLength(1)
+@description('Region of every resource (AZURE_LOCATION). Flex Consumption runs in a subset of regions: az functionapp list-flexconsumption-locations.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Object id of the deploying user or service principal (AZURE_PRINCIPAL_ID). It gets Storage Table Data Contributor and Storage Blob Data Owner, to load loyalty data with an Azure sign-in. Empty: no operator roles.')
+param principalId string = ''
+
+@description('Kind of principalId (AZURE_PRINCIPAL_TYPE).')
+@allowed([
+  'User'
+  'ServicePrincipal'
+])
+param principalType string = 'User'
+
+// ---------------------------------------------------------------------------------------------
+// Hosting
+// ---------------------------------------------------------------------------------------------
+
+@description('Always-ready instances of the HTTP scale group. Entra waits 1 s by default and B2C 5-10 s: a cold instance must not eat that. 0 saves the baseline cost and accepts cold starts.')
+@minValue(0)
+@maxValue(20)
+param alwaysReadyInstances int = 1
+
+@description('Memory of each instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Upper bound of instances the app scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Key Vault purge protection. Irreversible once on; leave off to let `azd down --purge` remove the vault.')
+param keyVaultPurgeProtection bool = false
+
+// ---------------------------------------------------------------------------------------------
+// Data
+// ---------------------------------------------------------------------------------------------
+
+@description('Table of loyalty members (LOYALTY_TABLE_NAME).')
+@minLength(3)
+@maxLength(63)
+param loyaltyTableName string = 'LoyaltyMembers'
+
+@description('Table of balances (BALANCES_TABLE_NAME).')
+@minLength(3)
+@maxLength(63)
+param balancesTableName string = 'Balances'
+
+@description('Table of the failed-validation throttle (FAILED_VALIDATIONS_TABLE_NAME).')
+@minLength(3)
+@maxLength(63)
+param failedValidationsTableName string = 'FailedValidations'
+
+// ---------------------------------------------------------------------------------------------
+// Behaviour (empty: the app's own default applies and the setting is left out)
+// ---------------------------------------------------------------------------------------------
+
+@description('STARTING_BALANCE; empty: 50.00.')
+param startingBalance string = ''
+
+@description('EXTENSIONS_APP_ID: application id of the tenant\'s b2c-extensions-app; empty: unset.')
+param extensionsAppId string = ''
+
+@description('DEFAULT_LANGUAGE; empty: en.')
+param defaultLanguage string = ''
+
+@description('STORAGE_TIMEOUT_MS; empty: 1500.')
+param storageTimeoutMs string = ''
+
+@description('REQUEST_BUDGET_MS; empty: 3000.')
+param requestBudgetMs string = ''
+
+@description('GETPROFILE_FAIL_CLOSED (true or false); empty: false.')
+@allowed([
+  ''
+  'true'
+  'false'
+])
+param getProfileFailClosed string = ''
+
+@description('MAX_FAILED_VALIDATIONS; empty: 10.')
+param maxFailedValidations string = ''
+
+@description('FAILED_VALIDATION_WINDOW_MINUTES; empty: 15.')
+param failedValidationWindowMinutes string = ''
+
+@secure()
+@description('TELEMETRY_HASH_KEY (16+ random characters), stored in Key Vault; empty: no userHash in telemetry.')
+param telemetryHashKey string = ''
+
+// ---------------------------------------------------------------------------------------------
+// Caller authentication
+// ---------------------------------------------------------------------------------------------
+
+@description('API_AUTH, required: the caller checks accepted, comma-separated, any one passing: basic, apikey, certificate, bearer, entra (none only with allowInsecureAuth).')
+@minLength(1)
+param apiAuth string
+
+@description('ALLOW_INSECURE_AUTH: true accepts API_AUTH=none in production (a first trial only).')
+param allowInsecureAuth bool = false
+
+@description('FUNCTIONS_AUTH_LEVEL of the three B2C functions. anonymous: API_AUTH alone is the caller check (user flows and Entra cannot send a function key in a header).')
+@allowed([
+  'anonymous'
+  'function'
+  'admin'
+])
+param functionsAuthLevel string = 'anonymous'
+
+@description('BASIC_AUTH_USERNAME (basic).')
+param basicAuthUsername string = ''
+
+@secure()
+@description('BASIC_AUTH_PASSWORD (basic), stored in Key Vault.')
+param basicAuthPassword string = ''
+
+@description('BASIC_AUTH_USERNAME_2 (basic, second pair during a rotation).')
+param basicAuthUsername2 string = ''
+
+@secure()
+@description('BASIC_AUTH_PASSWORD_2 (basic, second pair during a rotation), stored in Key Vault.')
+param basicAuthPassword2 string = ''
+
+@description('API_KEY_HEADER (apikey); empty: x-api-key.')
+param apiKeyHeader string = ''
+
+@secure()
+@description('API_KEY (apikey): one key of 16+ characters, or two comma-separated during a rotation; stored in Key Vault.')
+param apiKey string = ''
+
+@description('CLIENT_CERT_THUMBPRINTS (certificate): SHA-1 thumbprints, comma-separated.')
+param clientCertThumbprints string = ''
+
+@description('CLIENT_CERT_ISSUER (certificate, optional).')
+param clientCertIssuer string = ''
+
+@description('CLIENT_CERT_SUBJECT (certificate, optional).')
+param clientCertSubject string = ''
+
+@description('Incoming client certificate mode of the Function App when API_AUTH includes certificate. Empty: Required if certificate is the only check, else OptionalInteractiveUser.')
+@allowed([
+  ''
+  'Required'
+  'Optional'
+  'OptionalInteractiveUser'
+])
+param clientCertMode string = ''
+
+@description('BEARER_ISSUER (bearer): accepted iss values, comma-separated.')
+param bearerIssuer string = ''
+
+@description('BEARER_JWKS_URI (bearer, optional).')
+param bearerJwksUri string = ''
+
+@description('BEARER_AUDIENCE (bearer): accepted aud values, comma-separated.')
+param bearerAudience string = ''
+
+@description('BEARER_ALLOWED_CLIENT_IDS (bearer, optional).')
+param bearerAllowedClientIds string = ''
+
+@description('BEARER_REQUIRED_ROLE (bearer, optional).')
+param bearerRequiredRole string = ''
+
+@description('ENTRA_TENANT_ID (entra).')
+param entraTenantId string = ''
+
+@description('ENTRA_API_APP_ID (entra).')
+param entraApiAppId string = ''
+
+@description('ENTRA_JWKS_URI (entra, optional).')
+param entraJwksUri string = ''
+
+@description('ENTRA_REQUEST_BUDGET_MS; empty: 800.')
+param entraRequestBudgetMs string = ''
+
+@description('ENTRA_LOYALTY_ID_ATTRIBUTE; empty: loyaltyId.')
+param entraLoyaltyIdAttribute string = ''
+
+@description('ENTRA_PROMO_CODE_ATTRIBUTE; empty: promoCode.')
+param entraPromoCodeAttribute string = ''
+
+// ---------------------------------------------------------------------------------------------
+// Names
+// ---------------------------------------------------------------------------------------------
+
+var abbrs = loadJsonContent('./abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
+var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-11-01' = {
+  name: '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'core/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'core/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'core/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+    tableNames: [
+      loyaltyTableName
+      balancesTableName
+      failedValidationsTableName
+    ]
+  }
+}
+
+module keyVault 'core/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    location: location
+    tags: tags
+    enablePurgeProtection: keyVaultPurgeProtection
+    basicAuthPassword: basicAuthPassword
+    basicAuthPassword2: basicAuthPassword2
+    apiKey: apiKey
+    telemetryHashKey: telemetryHashKey
+  }
+}
+
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    keyVaultName: keyVault.outputs.name
+    identityPrincipalId: identity.outputs.principalId
+    operatorPrincipalId: principalId
+    operatorPrincipalType: principalType
+  }
+}
+
+module api 'app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  // The roles first: host storage, the deployment package and the Key Vault references all
+  // need them when the app starts (they may still take minutes to propagate).
+  dependsOn: [
+    rbac
+  ]
+  params: {
+    name: functionAppName
+    planName: '${abbrs.webServerFarms}${resourceToken}'
+    location: location
+    tags: tags
+    serviceName: 'api'
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    tablesEndpoint: storage.outputs.tableEndpoint
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    referenceUris: keyVault.outputs.referenceUris
+    alwaysReadyInstances: alwaysReadyInstances
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    loyaltyTableName: loyaltyTableName
+    balancesTableName: balancesTableName
+    failedValidationsTableName: failedValidationsTableName
+    startingBalance: startingBalance
+    extensionsAppId: extensionsAppId
+    defaultLanguage: defaultLanguage
+    functionsAuthLevel: functionsAuthLevel
+    storageTimeoutMs: storageTimeoutMs
+    requestBudgetMs: requestBudgetMs
+    getProfileFailClosed: getProfileFailClosed
+    maxFailedValidations: maxFailedValidations
+    failedValidationWindowMinutes: failedValidationWindowMinutes
+    apiAuth: apiAuth
+    allowInsecureAuth: allowInsecureAuth
+    basicAuthUsername: basicAuthUsername
+    basicAuthUsername2: basicAuthUsername2
+    apiKeyHeader: apiKeyHeader
+    clientCertThumbprints: clientCertThumbprints
+    clientCertIssuer: clientCertIssuer
+    clientCertSubject: clientCertSubject
+    clientCertMode: clientCertMode
+    bearerIssuer: bearerIssuer
+    bearerJwksUri: bearerJwksUri
+    bearerAudience: bearerAudience
+    bearerAllowedClientIds: bearerAllowedClientIds
+    bearerRequiredRole: bearerRequiredRole
+    entraTenantId: entraTenantId
+    entraApiAppId: entraApiAppId
+    entraJwksUri: entraJwksUri
+    entraRequestBudgetMs: entraRequestBudgetMs
+    entraLoyaltyIdAttribute: entraLoyaltyIdAttribute
+    entraPromoCodeAttribute: entraPromoCodeAttribute
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outputs (azd writes them to the environment: azd env get-values). No secrets.
+// ---------------------------------------------------------------------------------------------
+
+var baseUrl = 'https://${api.outputs.defaultHostName}/api'
+
+output VALIDATE_PROFILE_URL string = '${baseUrl}/ValidateProfile'
+output GET_PROFILE_URL string = '${baseUrl}/GetProfile'
+output ENRICH_TOKEN_URL string = '${baseUrl}/EnrichToken'
+output HEALTH_URL string = '${baseUrl}/health'
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output TABLES_ENDPOINT string = storage.outputs.tableEndpoint
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_CLIENT_ID string = identity.outputs.clientId
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
