@@ -4,7 +4,7 @@
  * without `balance`, is then counted as an error rather than as a fast success).
  */
 import { parseMoney, type Money } from '../shared/loyalty/money';
-import type { LoyaltyRepository } from '../shared/storage/repository';
+import type { MemberAdmin } from '../shared/loyalty/admin';
 
 export interface BenchUser {
   readonly email: string;
@@ -53,7 +53,7 @@ async function inParallel<T>(
 }
 
 /** The part of the repository the loader uses (the port grows while others work on it). */
-export type UserLoader = Pick<LoyaltyRepository, 'init' | 'saveMember' | 'setBalance'>;
+export type UserLoader = Pick<MemberAdmin, 'init' | 'saveMember' | 'setBalance'>;
 
 /** Every user as an active member with a balance, through the app's own repository. */
 export async function loadUsers(

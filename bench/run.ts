@@ -2,7 +2,7 @@
  * `npm run bench`: how close each function runs to the limit of its storage (issue 6).
  *
  * 1. A fresh in-memory Azurite on a free port, loaded with members and balances through the
- *    app's TableLoyaltyRepository.
+ *    app's TableLoyaltyAdmin.
  * 2. The local host (`node dist/scripts/start.js`) and the bare server (bench/bareServer.ts),
  *    each its own child process against that Azurite; both must give the expected answer.
  * 3. Each scenario against each server with autocannon at fixed concurrency: a warm-up, then
@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAzurite, type AzuriteHandle } from '../scripts/host/azurite';
-import { TableLoyaltyRepository } from '../shared/storage/tableRepository';
+import { TableLoyaltyAdmin } from '../shared/storage/tableAdmin';
 import { measureColdStart, type ColdStartFigures } from './coldStart';
 import { benchUsers, loadUsers, type BenchUser } from './dataset';
 import { ServerLoad, type LoadFigures } from './load';
@@ -85,7 +85,7 @@ async function startStorage(users: readonly BenchUser[]): Promise<AzuriteHandle>
   say(`Azurite on port ${azurite.port}; loading ${users.length} members and balances...`);
   const started = Date.now();
   await loadUsers(
-    new TableLoyaltyRepository({
+    new TableLoyaltyAdmin({
       connectionString: azurite.connectionString,
       loyaltyTableName: LOYALTY_TABLE,
       balancesTableName: BALANCES_TABLE,

@@ -12,7 +12,7 @@ import { describeError } from '../shared/describeError';
 import { httpFunction, reportException, type Call } from '../shared/http/pipeline';
 import { registerHttpFunction } from '../shared/http/register';
 import { balanceOf, membershipOf } from '../shared/loyalty/rules';
-import { StorageUnavailableError } from '../shared/storage/repository';
+import { StorageUnavailableError } from '../shared/loyalty/ports';
 
 /**
  * One lookup's claims, or none when it could not be read (the token goes out without them):

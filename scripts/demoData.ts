@@ -3,7 +3,8 @@
  * example in the README answers exactly as shown. Listed in the README.
  */
 import { parseMoney, type Money } from '../shared/loyalty/money';
-import type { LoyaltyMember, LoyaltyRepository } from '../shared/storage/repository';
+import type { LoyaltyMember } from '../shared/loyalty/member';
+import type { MemberAdmin } from '../shared/loyalty/admin';
 
 export const DEMO_MEMBERS: readonly LoyaltyMember[] = [
   { email: 'david@contoso.com', loyaltyId: '5678', promoCode: 'SPRING24', status: 'active' },
@@ -23,7 +24,7 @@ export const DEMO_BALANCES: readonly { objectId: string; balance: Money }[] = [
 ];
 
 /** Seeds the demo data when the store holds no member; true when it did. */
-export async function seedDemoData(repository: LoyaltyRepository): Promise<boolean> {
+export async function seedDemoData(repository: MemberAdmin): Promise<boolean> {
   await repository.init();
   if (!(await repository.isEmpty())) return false;
   for (const member of DEMO_MEMBERS) await repository.saveMember(member);

@@ -15,10 +15,10 @@ import { resolve } from 'node:path';
 import { ConfigError, loadStorageSettings } from '../shared/config';
 import { checkMember } from '../shared/loyalty/member';
 import { formatMoney, parseMoney } from '../shared/loyalty/money';
-import type { AttemptStore } from '../shared/storage/attempts';
-import type { LoyaltyRepository } from '../shared/storage/repository';
+import type { AttemptStore } from '../shared/loyalty/ports';
+import type { MemberAdmin } from '../shared/loyalty/admin';
 import { TableAttemptStore } from '../shared/storage/tableAttemptStore';
-import { TableLoyaltyRepository } from '../shared/storage/tableRepository';
+import { TableLoyaltyAdmin } from '../shared/storage/tableAdmin';
 import type { AzuriteHandle } from './host/azurite';
 import { applyLocalSettings, ensureLocalStorage } from './host/localStorage';
 import { optional, parseCommand, required, UsageError, type CliIo } from './loyalty/cliIo';
@@ -31,7 +31,7 @@ export { UsageError, USAGE, type CliIo };
 export { importMembers, type ImportSummary } from './loyalty/importMembers';
 
 /** The repository, or how to open it once the arguments are known to be good. */
-export type RepositorySource = LoyaltyRepository | (() => Promise<LoyaltyRepository>);
+export type RepositorySource = MemberAdmin | (() => Promise<MemberAdmin>);
 
 /** The throttle's store and its window, or how to open them (prune-attempts). */
 export interface AttemptsTarget {
@@ -51,7 +51,7 @@ export async function runLoyaltyCli(
   attemptsSource?: AttemptsSource,
 ): Promise<number> {
   const [command, ...rest] = argv;
-  const repository = (): Promise<LoyaltyRepository> =>
+  const repository = (): Promise<MemberAdmin> =>
     typeof source === 'function' ? source() : Promise.resolve(source);
   try {
     switch (command) {
@@ -204,9 +204,9 @@ async function main(): Promise<number> {
     azurite ??= await ensureLocalStorage(appRoot, process.env);
     return config;
   };
-  const open = async (): Promise<LoyaltyRepository> => {
+  const open = async (): Promise<MemberAdmin> => {
     const config = await settings();
-    return new TableLoyaltyRepository({
+    return new TableLoyaltyAdmin({
       connectionString: config.tablesConnectionString,
       loyaltyTableName: config.loyaltyTableName,
       balancesTableName: config.balancesTableName,

@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../shared/config';
 import { isDevelopmentStorage, tableEndpoint } from '../shared/storage/connection';
-import { TableLoyaltyRepository } from '../shared/storage/tableRepository';
+import { TableLoyaltyAdmin } from '../shared/storage/tableAdmin';
 import { retryInBackground } from '../shared/storage/warmUp';
 import type { AzuriteHandle } from './host/azurite';
 import {
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
 
   try {
     if (process.env.SEED_DEMO_DATA?.trim().toLowerCase() !== 'false') {
-      const repository = new TableLoyaltyRepository({
+      const repository = new TableLoyaltyAdmin({
         connectionString: config.tablesConnectionString,
         loyaltyTableName: config.loyaltyTableName,
         balancesTableName: config.balancesTableName,

@@ -4,8 +4,8 @@
  */
 import type { Authenticator } from './auth/authenticate';
 import type { Config } from './config';
-import type { AttemptStore } from './storage/attempts';
-import type { LoyaltyRepository } from './storage/repository';
+import type { AttemptStore } from './loyalty/ports';
+import type { LoyaltyRepository } from './loyalty/ports';
 import type { Telemetry } from './telemetry/telemetry';
 
 export interface Deps {

@@ -1,7 +1,7 @@
 /** `export`: every member as CSV, to a file or to standard output. */
 import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
-import type { LoyaltyRepository } from '../../shared/storage/repository';
+import type { MemberAdmin } from '../../shared/loyalty/admin';
 import type { CliIo } from './cliIo';
 import { CSV_LINE_END, csvRecord } from './csvWrite';
 
@@ -62,7 +62,7 @@ function lineSink(io: CliIo): Sink {
 
 /** Writes the header and every member, page by page; returns how many members. */
 export async function exportMembers(
-  repository: LoyaltyRepository,
+  repository: MemberAdmin,
   out: string | undefined,
   io: CliIo,
 ): Promise<number> {

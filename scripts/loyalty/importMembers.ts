@@ -1,5 +1,6 @@
 /** `import`: a CSV or JSON Lines file into the members table, with progress and a summary. */
-import type { LoyaltyRepository, SaveOutcome } from '../../shared/storage/repository';
+import type { MemberAdmin } from '../../shared/loyalty/admin';
+import type { SaveOutcome } from '../../shared/loyalty/admin';
 import type { CliIo } from './cliIo';
 import { readMemberFile, type MemberFileFormat, type Rejection } from './memberFile';
 import { startProgress } from './progress';
@@ -19,7 +20,7 @@ export interface ImportSummary {
  * with one bulk save, which reports the outcome of each. Rejected rows go to io.err.
  */
 export async function importMembers(
-  repository: LoyaltyRepository,
+  repository: MemberAdmin,
   file: string,
   format: MemberFileFormat,
   io: CliIo,

@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TableLoyaltyRepository } from '../../shared/storage/tableRepository';
+import { TableLoyaltyAdmin } from '../../shared/storage/tableAdmin';
 import { startAzurite } from '../host/azurite';
 import { runLoyaltyCli } from '../loyalty';
 
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'loyalty-measure-'));
   const azurite = await startAzurite(values.disk ? { location: join(work, 'azurite') } : {});
   try {
-    const repository = new TableLoyaltyRepository({
+    const repository = new TableLoyaltyAdmin({
       connectionString: azurite.connectionString,
       loyaltyTableName: 'MeasureMembers',
       balancesTableName: 'MeasureBalances',

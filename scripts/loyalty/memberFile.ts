@@ -7,7 +7,7 @@ import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 import { checkMember, checkMemberJson, type MemberCheck } from '../../shared/loyalty/member';
-import type { LoyaltyMember } from '../../shared/storage/repository';
+import type { LoyaltyMember } from '../../shared/loyalty/member';
 import { UsageError } from './cliIo';
 
 export type MemberFileFormat = 'csv' | 'jsonl';

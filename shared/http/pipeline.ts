@@ -18,7 +18,7 @@ import type { Deps } from '../deps';
 import { describeError } from '../describeError';
 import { chooseLanguage } from '../i18n/language';
 import { message } from '../i18n/messages';
-import { StorageCorruptError, StorageUnavailableError } from '../storage/repository';
+import { StorageCorruptError, StorageUnavailableError } from '../loyalty/ports';
 import { answerScope, parseCall, tag, type AnswerScope, type Call } from './call';
 import { Deadline, DeadlineExceeded } from './deadline';
 

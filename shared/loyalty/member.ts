@@ -1,7 +1,28 @@
-/** Checking a loyalty member before it is stored (CLI add and import). */
-import { MAX_CLAIM_LENGTH } from '../contract/requests';
-import { MEMBER_STATUSES, type LoyaltyMember, type MemberStatus } from '../storage/repository';
+/**
+ * The loyalty member: who holds which loyalty ID, with which promo code, and whether the
+ * membership is active. Checking one before it is stored (the CLI's add and import) lives here,
+ * with the limit every stored text keeps.
+ */
 import { normalizeEmail } from './email';
+
+export type MemberStatus = 'active' | 'suspended';
+export const MEMBER_STATUSES: readonly MemberStatus[] = ['active', 'suspended'];
+
+export interface LoyaltyMember {
+  /** Normalized: trimmed, NFC, lower-case. */
+  readonly email: string;
+  readonly loyaltyId: string;
+  readonly promoCode: string;
+  readonly status: MemberStatus;
+}
+
+/** The longest text a member field (and so a claim the API reads) may be. */
+export const MAX_FIELD_LENGTH = 256;
+
+/** The order memberships of one email are listed in: by loyalty ID, code unit order. */
+export function byLoyaltyId(a: LoyaltyMember, b: LoyaltyMember): number {
+  return a.loyaltyId < b.loyaltyId ? -1 : a.loyaltyId > b.loyaltyId ? 1 : 0;
+}
 
 export interface MemberFields {
   readonly email?: string | undefined;
@@ -21,8 +42,8 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 function text(name: string, value: string | undefined): string | { reason: string } {
   const trimmed = value?.trim() ?? '';
   if (trimmed === '') return { reason: `${name} is missing` };
-  if (trimmed.length > MAX_CLAIM_LENGTH)
-    return { reason: `${name} is longer than ${MAX_CLAIM_LENGTH} characters` };
+  if (trimmed.length > MAX_FIELD_LENGTH)
+    return { reason: `${name} is longer than ${MAX_FIELD_LENGTH} characters` };
   if (CONTROL.test(trimmed)) return { reason: `${name} contains control characters` };
   return trimmed;
 }

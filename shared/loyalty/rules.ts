@@ -2,8 +2,7 @@
  * The business rules, as verdicts. No HTTP, no SDK types: functions turn verdicts into
  * decisions, and the dialect adapters turn decisions into wire answers.
  */
-import type { AttemptStore } from '../storage/attempts';
-import type { CallOptions, LoyaltyRepository } from '../storage/repository';
+import type { AttemptStore, CallOptions, LoyaltyRepository } from './ports';
 import { formatMoney, type Money } from './money';
 import { countFailure, type Budget, type ThrottlePolicy } from './throttle';
 

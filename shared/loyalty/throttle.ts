@@ -7,8 +7,7 @@
  * is answered "too many attempts" too from the moment the last failure has landed.
  */
 import { sleep } from '../abort';
-import { windowOpen, type AttemptStore, type FailedAttempts } from '../storage/attempts';
-import type { LoyaltyRepository } from '../storage/repository';
+import type { AttemptStore, FailedAttempts, LoyaltyRepository } from './ports';
 
 export interface ThrottlePolicy {
   readonly maxFailures: number;
@@ -31,6 +30,15 @@ const MIN_RESERVE_MS = 150;
 const MAX_TRIES = 50;
 
 export type FailureCount = 'counted' | 'throttled';
+
+/** Whether the failures stored are of a window still open at `now`. */
+export function windowOpen(
+  attempts: FailedAttempts | undefined,
+  now: Date,
+  windowMs: number,
+): attempts is FailedAttempts {
+  return attempts !== undefined && now.getTime() < attempts.windowStart.getTime() + windowMs;
+}
 
 /**
  * Counts one failed validation for `email`: 'counted' when it was counted within the limit,

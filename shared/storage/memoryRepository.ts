@@ -1,18 +1,19 @@
-/** In-memory adapter of the repository port, for unit tests. Passes the same contract suite. */
-import { normalizeEmail } from '../loyalty/email';
-import type { Money } from '../loyalty/money';
+/**
+ * In-memory adapter of the serving repository and the admin port, for unit tests. Passes the
+ * same contract suites as the Table adapters.
+ */
 import {
-  byLoyaltyId,
   MAX_MEMBER_PAGE_SIZE,
-  type BalanceLookup,
-  type FoundMember,
-  type LoyaltyMember,
-  type LoyaltyRepository,
+  type MemberAdmin,
   type SaveMembersOptions,
   type SaveOutcome,
-} from './repository';
+} from '../loyalty/admin';
+import { normalizeEmail } from '../loyalty/email';
+import { byLoyaltyId, type LoyaltyMember } from '../loyalty/member';
+import type { Money } from '../loyalty/money';
+import type { BalanceLookup, FoundMember } from '../loyalty/ports';
 
-export class MemoryLoyaltyRepository implements LoyaltyRepository {
+export class MemoryLoyaltyRepository implements MemberAdmin {
   private readonly members = new Map<string, Map<string, LoyaltyMember>>();
   private readonly balances = new Map<string, Money>();
   /** The throttle's mark per normalized email and loyalty ID, as the Table adapter keeps it. */

@@ -5,14 +5,44 @@
  * of the row's keys, never the keys or a value.
  */
 import { createHash } from 'node:crypto';
+import { MEMBER_STATUSES, type LoyaltyMember, type MemberStatus } from '../loyalty/member';
 import { parseMoney, type Money } from '../loyalty/money';
-import {
-  MEMBER_STATUSES,
-  StorageCorruptError,
-  type FoundMember,
-  type MemberStatus,
-} from './repository';
-import type { FailedAttempts } from './attempts';
+import { StorageCorruptError, type FailedAttempts, type FoundMember } from '../loyalty/ports';
+
+// A type, not an interface: the SDK's transaction actions want an index signature.
+/** A row of the members table, as the app writes it. */
+export type MemberEntity = {
+  email: string;
+  loyaltyId: string;
+  promoCode: string;
+  status: string;
+  /** ISO 8601: guessing for this email is throttled until then (shared/loyalty/throttle.ts). */
+  throttledUntil?: string;
+};
+
+/** A row of the balances table: the amount as exact decimal text ("760.50"). */
+export interface BalanceEntity {
+  objectId: string;
+  balance: string;
+}
+
+/** The row key of a balance (its partition key is key(objectId)). */
+export const BALANCE_ROW = 'balance';
+
+/** The properties a member is stored with (its email normalized by the caller). */
+export function memberEntity(member: LoyaltyMember, email: string): MemberEntity {
+  return { email, loyaltyId: member.loyaltyId, promoCode: member.promoCode, status: member.status };
+}
+
+/** Whether a stored row holds the member `next` (the throttle's mark aside). */
+export function sameMember(stored: Partial<MemberEntity>, next: MemberEntity): boolean {
+  return (
+    stored.email === next.email &&
+    stored.loyaltyId === next.loyaltyId &&
+    stored.promoCode === next.promoCode &&
+    stored.status === next.status
+  );
+}
 
 /** What every row read from the SDK has besides its properties. */
 interface RowKeys {
@@ -49,6 +79,16 @@ function instant(row: Row, name: string, table: string): Date {
     throw corrupt(table, row, `${name} is not a date`);
   }
   return date;
+}
+
+/** A member as listings give it: the throttle's mark is the point read's business. */
+export function withoutMark(member: FoundMember): LoyaltyMember {
+  return {
+    email: member.email,
+    loyaltyId: member.loyaltyId,
+    promoCode: member.promoCode,
+    status: member.status,
+  };
 }
 
 /** A row of the members table (LOYALTY_TABLE_NAME). */

@@ -5,10 +5,9 @@
  */
 import { odata, type TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { normalizeEmail } from '../loyalty/email';
-import type { AttemptRecord, AttemptStore, FailedAttempts } from './attempts';
+import type { AttemptRecord, AttemptStore, CallOptions, FailedAttempts } from '../loyalty/ports';
 import { createTableClient } from './connection';
 import { encodeKey } from './keys';
-import type { CallOptions } from './repository';
 import { attemptsFromRow } from './rows';
 import { ensureTable } from './tables';
 import { TaskPool } from './taskPool';

@@ -6,7 +6,7 @@
 import { RestError, type TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { boundedSignal } from '../abort';
 import type { Telemetry } from '../telemetry/telemetry';
-import { StorageUnavailableError } from './repository';
+import { StorageUnavailableError } from '../loyalty/ports';
 
 /** SDK retries tuned to fit inside the storage timeout: two quick retries. */
 export const RETRY_OPTIONS: TableServiceClientOptions['retryOptions'] = {

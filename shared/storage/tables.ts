@@ -5,7 +5,7 @@
  * deployment) when the table turns out to exist.
  */
 import type { TableClient } from '@azure/data-tables';
-import { StorageUnavailableError } from './repository';
+import { StorageUnavailableError } from '../loyalty/ports';
 import { isTableNotFound, statusOf, tableCall, type TableCallOptions } from './tableCall';
 
 export async function ensureTable(

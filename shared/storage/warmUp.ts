@@ -5,7 +5,7 @@
  * meanwhile calls get their degraded answers, and a call that finds its table missing creates it.
  */
 import { describeError } from '../describeError';
-import type { CallOptions } from './repository';
+import type { CallOptions } from '../loyalty/ports';
 
 export interface HasTables {
   init(options?: CallOptions): Promise<void>;

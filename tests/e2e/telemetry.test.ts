@@ -13,7 +13,7 @@ import { gunzipSync } from 'node:zlib';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTableClient } from '../../shared/storage/connection';
-import { TableLoyaltyRepository } from '../../shared/storage/tableRepository';
+import { TableLoyaltyAdmin } from '../../shared/storage/tableAdmin';
 import { aMember, money } from '../support/builders';
 import { APP_ROOT, startHost } from '../support/host';
 import { azuriteConnectionString, uniqueTableNames } from '../support/tables';
@@ -95,7 +95,7 @@ async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
 describe('with APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
   beforeAll(async () => {
     const tables = uniqueTableNames('Telemetry');
-    const repository = new TableLoyaltyRepository({
+    const repository = new TableLoyaltyAdmin({
       connectionString: azuriteConnectionString(),
       ...tables,
     });

@@ -10,6 +10,7 @@ import { makeValidateProfile } from '../../functions/ValidateProfile';
 import { azuriteConnectionString as azuriteOn } from '../../scripts/host/azurite';
 import { loadConfig } from '../../shared/config';
 import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
+import { TableLoyaltyAdmin } from '../../shared/storage/tableAdmin';
 import { TableLoyaltyRepository } from '../../shared/storage/tableRepository';
 import { expectCustomPolicyAnswer, expectUserFlowAnswer } from '../support/contract';
 import { refusingPort, silentServer, statusTransport } from '../support/faultyStorage';
@@ -194,7 +195,7 @@ describe('table creation', () => {
     const names = uniqueTableNames('Many');
     const instances = Array.from(
       { length: 5 },
-      () => new TableLoyaltyRepository({ connectionString: azuriteConnectionString(), ...names }),
+      () => new TableLoyaltyAdmin({ connectionString: azuriteConnectionString(), ...names }),
     );
     await Promise.all(instances.map((r) => r.init()));
     expect(await instances[0]?.isEmpty()).toBe(true);

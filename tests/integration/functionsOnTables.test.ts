@@ -10,7 +10,7 @@ import { makeHealth } from '../../functions/health';
 import { makeValidateProfile } from '../../functions/ValidateProfile';
 import { azuriteConnectionString as azuriteOn } from '../../scripts/host/azurite';
 import { createTableClient } from '../../shared/storage/connection';
-import { TableLoyaltyRepository } from '../../shared/storage/tableRepository';
+import { TableLoyaltyAdmin } from '../../shared/storage/tableAdmin';
 import { aMember } from '../support/builders';
 import { expectCustomPolicyAnswer, expectUserFlowAnswer } from '../support/contract';
 import { refusingPort, silentServer, statusTransport } from '../support/faultyStorage';
@@ -19,7 +19,7 @@ import { azuriteConnectionString, tableRepository, uniqueTableNames } from '../s
 
 describe('functions on Table Storage (Azurite)', () => {
   const tables = uniqueTableNames('Fn');
-  let repository: TableLoyaltyRepository;
+  let repository: TableLoyaltyAdmin;
 
   beforeAll(async () => {
     repository = tableRepository('unused', tables);
@@ -112,7 +112,7 @@ describe('functions on Table Storage (Azurite)', () => {
 describe('when storage fails', () => {
   const unavailableRepositories: [
     string,
-    () => Promise<{ repo: TableLoyaltyRepository; done: () => Promise<void> }>,
+    () => Promise<{ repo: TableLoyaltyAdmin; done: () => Promise<void> }>,
   ][] = [
     [
       'answers 503',
@@ -131,7 +131,7 @@ describe('when storage fails', () => {
     [
       'refuses connections',
       async () => ({
-        repo: new TableLoyaltyRepository({
+        repo: new TableLoyaltyAdmin({
           connectionString: azuriteOn(await refusingPort()),
           ...uniqueTableNames('Refused'),
         }),
@@ -143,7 +143,7 @@ describe('when storage fails', () => {
       async () => {
         const silent = await silentServer();
         return {
-          repo: new TableLoyaltyRepository({
+          repo: new TableLoyaltyAdmin({
             connectionString: azuriteOn(silent.port),
             ...uniqueTableNames('Silent'),
             timeoutMs: 300,
@@ -155,7 +155,7 @@ describe('when storage fails', () => {
   ];
 
   describe.each(unavailableRepositories)('(storage %s)', (_label, make) => {
-    let repo: TableLoyaltyRepository;
+    let repo: TableLoyaltyAdmin;
     let done: () => Promise<void>;
     beforeAll(async () => {
       ({ repo, done } = await make());

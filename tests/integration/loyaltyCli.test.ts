@@ -7,11 +7,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { runLoyaltyCli, type CliIo } from '../../scripts/loyalty';
 import { COMMAND_HELP } from '../../scripts/loyalty/help';
 import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
-import type { LoyaltyMember, LoyaltyRepository } from '../../shared/storage/repository';
-import type { TableLoyaltyRepository } from '../../shared/storage/tableRepository';
+import type { LoyaltyMember } from '../../shared/loyalty/member';
+import type { MemberAdmin } from '../../shared/loyalty/admin';
+import type { TableLoyaltyAdmin } from '../../shared/storage/tableAdmin';
 import { tableRepository } from '../support/tables';
 
-let repository: TableLoyaltyRepository;
+let repository: TableLoyaltyAdmin;
 let out: string[];
 let err: string[];
 const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l) };
@@ -28,7 +29,7 @@ function summary(): string | undefined {
   return out.find((l) => l.startsWith('Imported '));
 }
 
-async function allMembers(repo: LoyaltyRepository): Promise<LoyaltyMember[]> {
+async function allMembers(repo: MemberAdmin): Promise<LoyaltyMember[]> {
   const all: LoyaltyMember[] = [];
   for await (const page of repo.listMembers()) all.push(...page);
   return all.sort((a, b) => (`${a.email} ${a.loyaltyId}` < `${b.email} ${b.loyaltyId}` ? -1 : 1));
@@ -43,7 +44,7 @@ function captureStream(isTTY: boolean): PassThrough & { isTTY: boolean; text(): 
 }
 
 /** Storage must not be opened: help and usage errors come before it. */
-const noStorage = async (): Promise<LoyaltyRepository> => {
+const noStorage = async (): Promise<MemberAdmin> => {
   throw new Error('storage opened');
 };
 

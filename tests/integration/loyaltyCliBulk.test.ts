@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import type { PipelinePolicy, PipelineRequest } from '@azure/core-rest-pipeline';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runLoyaltyCli, type CliIo } from '../../scripts/loyalty';
-import type { LoyaltyMember } from '../../shared/storage/repository';
-import type { TableRepositoryOptions } from '../../shared/storage/tableRepository';
+import type { LoyaltyMember } from '../../shared/loyalty/member';
+import type { TableAdminOptions } from '../../shared/storage/tableAdmin';
 import { tableRepository, uniqueTableNames } from '../support/tables';
 
 let out: string[];
@@ -59,7 +59,7 @@ function beforeFirstWrite(before: () => Promise<void>): PipelinePolicy {
   };
 }
 
-function withPolicy(policy: PipelinePolicy): Partial<TableRepositoryOptions> {
+function withPolicy(policy: PipelinePolicy): Partial<TableAdminOptions> {
   return { clientOptions: { additionalPolicies: [{ policy, position: 'perCall' }] } };
 }
 

@@ -7,9 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { makeValidateProfile } from '../../functions/ValidateProfile';
-import { MemoryAttemptStore, type AttemptStore } from '../../shared/storage/attempts';
+import { MemoryAttemptStore } from '../../shared/storage/memoryAttemptStore';
+import { type AttemptStore } from '../../shared/loyalty/ports';
 import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
-import type { LoyaltyRepository } from '../../shared/storage/repository';
+import type { MemberAdmin } from '../../shared/loyalty/admin';
 import { TableAttemptStore } from '../../shared/storage/tableAttemptStore';
 import { aMember } from '../support/builders';
 import { expectCustomPolicyAnswer } from '../support/contract';
@@ -20,7 +21,7 @@ const EMAIL = 'burst.target@contoso.com';
 const MAX = 3;
 
 interface Instance {
-  readonly repository: LoyaltyRepository;
+  readonly repository: MemberAdmin;
   readonly attempts: AttemptStore;
 }
 

@@ -1,6 +1,6 @@
 /** One contract for both adapters of the attempt store (in-memory, and Table on Azurite). */
 import { describe, expect, it } from 'vitest';
-import type { AttemptStore } from '../../shared/storage/attempts';
+import type { AttemptStore } from '../../shared/loyalty/ports';
 
 const T0 = new Date('2026-11-22T10:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);

@@ -1,4 +1,4 @@
-import type { LoyaltyMember } from '../../shared/storage/repository';
+import type { LoyaltyMember } from '../../shared/loyalty/member';
 import { parseMoney, type Money } from '../../shared/loyalty/money';
 
 export function aMember(overrides: Partial<LoyaltyMember> = {}): LoyaltyMember {

@@ -13,9 +13,10 @@ import { randomUUID } from 'node:crypto';
 import { createAuthenticator } from '../../shared/auth/authenticate';
 import { loadConfig } from '../../shared/config';
 import type { Deps } from '../../shared/deps';
-import { MemoryAttemptStore, type AttemptStore } from '../../shared/storage/attempts';
+import { MemoryAttemptStore } from '../../shared/storage/memoryAttemptStore';
+import { type AttemptStore } from '../../shared/loyalty/ports';
 import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
-import type { LoyaltyRepository } from '../../shared/storage/repository';
+import type { LoyaltyRepository } from '../../shared/loyalty/ports';
 import type {
   DependencyRecord,
   RequestRecord,

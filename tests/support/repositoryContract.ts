@@ -4,13 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatMoney } from '../../shared/loyalty/money';
-import type { LoyaltyMember, LoyaltyRepository } from '../../shared/storage/repository';
+import type { LoyaltyMember } from '../../shared/loyalty/member';
+import type { MemberAdmin } from '../../shared/loyalty/admin';
 import { aMember, money } from './builders';
 
-export function repositoryContract(
-  name: string,
-  makeRepository: () => Promise<LoyaltyRepository>,
-): void {
+export function repositoryContract(name: string, makeRepository: () => Promise<MemberAdmin>): void {
   describe(`${name} repository contract`, () => {
     it('finds a member by email and loyalty ID, and nothing for another pair', async () => {
       const repo = await makeRepository();

@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import {
-  TableLoyaltyRepository,
-  type TableRepositoryOptions,
-} from '../../shared/storage/tableRepository';
+import { TableLoyaltyAdmin, type TableAdminOptions } from '../../shared/storage/tableAdmin';
 
 export function azuriteConnectionString(): string {
   return inject('azuriteConnectionString');
@@ -23,9 +20,9 @@ export function uniqueTableNames(prefix: string): {
 
 export function tableRepository(
   prefix: string,
-  overrides: Partial<TableRepositoryOptions> = {},
-): TableLoyaltyRepository {
-  return new TableLoyaltyRepository({
+  overrides: Partial<TableAdminOptions> = {},
+): TableLoyaltyAdmin {
+  return new TableLoyaltyAdmin({
     connectionString: azuriteConnectionString(),
     ...uniqueTableNames(prefix),
     ...overrides,

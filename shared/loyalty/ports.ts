@@ -1,0 +1,114 @@
+/**
+ * The ports the rules need, owned by the domain: the serving repository (what the functions
+ * call), the attempt store (the guessing throttle's counter), and the failures a storage
+ * adapter may report. The Table Storage and in-memory adapters (shared/storage/) implement them
+ * and pass one contract suite each (tests/support/*Contract.ts).
+ */
+import type { LoyaltyMember } from './member';
+import type { Money } from './money';
+
+/** Per call: the request's deadline, so no storage call outlives its request. */
+export interface CallOptions {
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A member as a point read finds it, with the throttle's mark when guessing is throttled. */
+export interface FoundMember extends LoyaltyMember {
+  /**
+   * Set when the failed validations for this email reached MAX_FAILED_VALIDATIONS: until then
+   * every check of the email answers "too many attempts", a right loyalty ID included.
+   */
+  readonly throttledUntil?: Date;
+}
+
+export interface BalanceLookup {
+  readonly balance: Money;
+  /** True when this call registered the user with the starting balance. */
+  readonly created: boolean;
+}
+
+/** What the functions read and write. */
+export interface LoyaltyRepository {
+  /**
+   * Creates the tables when missing. Idempotent; safe when several instances start at once, and
+   * when the identity may not create tables but they exist.
+   */
+  init(options?: CallOptions): Promise<void>;
+  /** Point read: is this loyalty ID registered to this email (and is guessing throttled)? */
+  findMember(
+    email: string,
+    loyaltyId: string,
+    options?: CallOptions,
+  ): Promise<FoundMember | undefined>;
+  /** Every membership held by one email, ordered by loyalty ID. */
+  listMembersByEmail(email: string, options?: CallOptions): Promise<LoyaltyMember[]>;
+  /** Marks every membership of the email as throttled until `until` (see FoundMember). */
+  markThrottled(email: string, until: Date, options?: CallOptions): Promise<void>;
+  /** Reads the balance, registering the user with `starting` when absent (insert-if-absent). */
+  getOrCreateBalance(
+    objectId: string,
+    starting: Money,
+    options?: CallOptions,
+  ): Promise<BalanceLookup>;
+  /** Cheap round trip proving the store answers. */
+  ping(options?: CallOptions): Promise<void>;
+}
+
+/** Failed validations of one email within the throttle's window. */
+export interface FailedAttempts {
+  readonly count: number;
+  readonly windowStart: Date;
+}
+
+/** What is stored for one email, and the version a conditional write must name. */
+export interface AttemptRecord {
+  /** As stored, its window possibly passed; undefined when there is no row. */
+  readonly attempts: FailedAttempts | undefined;
+  /** Opaque version of the row (an ETag), or undefined when there is no row. */
+  readonly version: string | undefined;
+}
+
+/** The guessing throttle's counter, shared by every instance. */
+export interface AttemptStore {
+  /** Creates the table when missing. Idempotent. */
+  init(options?: CallOptions): Promise<void>;
+  read(email: string, options?: CallOptions): Promise<AttemptRecord>;
+  /**
+   * Writes `next` only if the row is still at `version` (undefined: only if there is none).
+   * False when another writer got there first: read again and decide again.
+   */
+  write(
+    email: string,
+    next: FailedAttempts,
+    version: string | undefined,
+    options?: CallOptions,
+  ): Promise<boolean>;
+  /** Removes the rows whose window started before `before`; returns how many. */
+  prune(before: Date, options?: CallOptions): Promise<number>;
+}
+
+/** Storage could not answer (network, timeout, 5xx): the caller may degrade or retry later. */
+export class StorageUnavailableError extends Error {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'StorageUnavailableError';
+  }
+}
+
+/**
+ * A stored row does not have the shape the app writes. It names the table and a hash of the
+ * row's keys (to find the row), never the keys themselves (they encode emails) or a value.
+ */
+export class StorageCorruptError extends Error {
+  constructor(
+    readonly table: string,
+    readonly keyHash: string,
+    problem: string,
+  ) {
+    super(`A row of ${table} (key hash ${keyHash}) is corrupt: ${problem}`);
+    this.name = 'StorageCorruptError';
+  }
+}

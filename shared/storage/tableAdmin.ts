@@ -1,0 +1,160 @@
+/**
+ * Table Storage adapter of the admin port: what the loyalty CLI and the demo seeding do besides
+ * serving. Single rows here; many rows through the bulk engine (bulkSave.ts).
+ */
+import type { TableEntityResult } from '@azure/data-tables';
+import type { MemberAdmin, SaveMembersOptions, SaveOutcome } from '../loyalty/admin';
+import { MAX_MEMBER_PAGE_SIZE } from '../loyalty/admin';
+import { normalizeEmail } from '../loyalty/email';
+import type { LoyaltyMember } from '../loyalty/member';
+import { formatMoney, type Money } from '../loyalty/money';
+import { saveMembersInBulk, type BulkOptions, type BulkWrite, type MemberPage } from './bulkSave';
+import { encodeKey, memberKeys } from './keys';
+import {
+  BALANCE_ROW,
+  memberEntity,
+  sameMember,
+  withoutMark,
+  type BalanceEntity,
+  type MemberEntity,
+} from './rows';
+import { TableLoyaltyRepository, type TableRepositoryOptions } from './tableRepository';
+
+export type { BulkOptions } from './bulkSave';
+
+export interface TableAdminOptions extends TableRepositoryOptions {
+  /** Tuning of saveMembers (defaults suit an import; tests make them small). */
+  readonly bulk?: BulkOptions;
+}
+
+export class TableLoyaltyAdmin extends TableLoyaltyRepository implements MemberAdmin {
+  private readonly bulk: BulkOptions;
+
+  constructor(options: TableAdminOptions) {
+    super(options);
+    this.bulk = options.bulk ?? {};
+  }
+
+  async saveMember(member: LoyaltyMember): Promise<SaveOutcome> {
+    const email = normalizeEmail(member.email);
+    const { partitionKey, rowKey } = memberKeys(email, member.loyaltyId);
+    const existing = await this.read(this.members, partitionKey, rowKey);
+    const next = memberEntity(member, email);
+    if (existing !== undefined && sameMember(existing, next)) return 'unchanged';
+    // Merge: a throttle mark on the row stays (every member property is written).
+    await this.withTable({}, () =>
+      this.call('upsert', this.members, (abortSignal) =>
+        this.members.upsertEntity({ partitionKey, rowKey, ...next }, 'Merge', { abortSignal }),
+      ),
+    );
+    return existing === undefined ? 'added' : 'updated';
+  }
+
+  saveMembers(
+    members: readonly LoyaltyMember[],
+    options: SaveMembersOptions = {},
+  ): Promise<SaveOutcome[]> {
+    return saveMembersInBulk(
+      {
+        listPage: (token, size) => this.listPage(token, size),
+        readMember: (partitionKey, rowKey) => this.read(this.members, partitionKey, rowKey),
+        write: (writes) => this.write(writes),
+        saveMember: (member) => this.saveMember(member),
+      },
+      members,
+      options,
+      this.bulk,
+    );
+  }
+
+  async *listMembers(pageSize = MAX_MEMBER_PAGE_SIZE): AsyncIterable<LoyaltyMember[]> {
+    const size = Math.max(1, Math.min(MAX_MEMBER_PAGE_SIZE, Math.floor(pageSize)));
+    let token: string | undefined;
+    do {
+      const page = await this.listPage(token, size);
+      if (page.entities.length > 0) yield page.entities.map((e) => withoutMark(this.toMember(e)));
+      token = page.continuationToken;
+    } while (token !== undefined);
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return this.withTable({}, () =>
+      this.call('query', this.members, async (abortSignal) => {
+        const pages = this.members
+          .listEntities({ queryOptions: { select: ['PartitionKey'] }, abortSignal })
+          .byPage({ maxPageSize: 1 });
+        for await (const page of pages) return page.length === 0;
+        return true;
+      }),
+    );
+  }
+
+  async getBalance(objectId: string): Promise<Money | undefined> {
+    const entity = await this.read<BalanceEntity>(this.balances, encodeKey(objectId), BALANCE_ROW);
+    return entity === undefined ? undefined : this.toMoney(entity);
+  }
+
+  async setBalance(objectId: string, balance: Money): Promise<void> {
+    await this.withTable({}, () =>
+      this.call('upsert', this.balances, (abortSignal) =>
+        this.balances.upsertEntity<BalanceEntity>(
+          {
+            partitionKey: encodeKey(objectId),
+            rowKey: BALANCE_ROW,
+            objectId,
+            balance: formatMoney(balance),
+          },
+          'Replace',
+          { abortSignal },
+        ),
+      ),
+    );
+  }
+
+  /** One page of the members table, in key order; its own request under the storage timeout. */
+  private listPage(continuationToken: string | undefined, pageSize: number): Promise<MemberPage> {
+    return this.withTable({}, () =>
+      this.call('query', this.members, async (abortSignal) => {
+        const pages = this.members
+          .listEntities<MemberEntity>({ abortSignal })
+          .byPage({ maxPageSize: pageSize, continuationToken });
+        const first = await pages.next();
+        if (first.done === true) return { entities: [], continuationToken: undefined };
+        const entities: TableEntityResult<MemberEntity>[] = [...first.value];
+        return { entities, continuationToken: first.value.continuationToken };
+      }),
+    );
+  }
+
+  /** One request for one row, one entity group transaction for several rows of one partition. */
+  private write(writes: readonly BulkWrite[]): Promise<void> {
+    return this.withTable({}, () =>
+      this.call(
+        writes.length === 1 ? 'write' : 'transaction',
+        this.members,
+        async (abortSignal) => {
+          const [only] = writes;
+          if (only !== undefined && writes.length === 1) {
+            if (only.etag === undefined) {
+              await this.members.createEntity(only.entity, { abortSignal });
+            } else {
+              await this.members.updateEntity(only.entity, 'Merge', {
+                etag: only.etag,
+                abortSignal,
+              });
+            }
+            return;
+          }
+          await this.members.submitTransaction(
+            writes.map((w) =>
+              w.etag === undefined
+                ? ['create', w.entity]
+                : ['update', w.entity, 'Merge', { etag: w.etag }],
+            ),
+            { abortSignal },
+          );
+        },
+      ),
+    );
+  }
+}
