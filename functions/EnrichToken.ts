@@ -6,7 +6,7 @@
  * A custom-policy call gets the same claims flat: balance, loyaltyId, promoCode.
  */
 import type { HttpHandler } from '@azure/functions';
-import type { OutputClaims } from '../shared/contract/answers';
+import type { OutputClaims } from '../shared/contract/decision';
 import type { Deps } from '../shared/deps';
 import { describeError } from '../shared/describeError';
 import { httpFunction, reportException, type Call } from '../shared/http/pipeline';

@@ -1,35 +1,15 @@
 /**
- * The two dialects: a neutral decision (or an ApiError) in, the exact wire answer out.
- *
- * Custom policy (RESTful technical profile): 200 + flat claims; a rejection is HTTP 409
- * `{version, status: 409, userMessage}`.
- * User flow (API connector): 200 Continue with claims, 200 ShowBlockPage, or HTTP 400
- * ValidationError; ValidationError only at PostAttributeCollection, ShowBlockPage only at
- * PostFederationSignup and PostAttributeCollection, and only Continue at PreTokenIssuance.
+ * The one place that picks the dialect: a neutral decision (or an ApiError) in, the exact wire
+ * answer of the caller's dialect out, through its adapter.
  */
 import type { HttpResponseInit } from '@azure/functions';
-import { entraAnswer, type EntraContext } from './entra';
-import { jsonResponse } from './json';
+import { customPolicyAnswer, customPolicyError } from './customPolicy';
+import type { Decision } from './decision';
+import { entraAnswer } from './entra';
+import type { EntraContext } from './entraEvent';
 import type { ApiError } from './errors';
 import type { Dialect, UserFlowStep } from './requests';
-import type {
-  Claims,
-  CustomPolicyError,
-  UserFlowBlockPage,
-  UserFlowContinue,
-  UserFlowValidationError,
-} from './responses';
-import { API_VERSION } from './version';
-
-/** Claims the functions return, by their neutral (custom policy) names. */
-export type OutputClaims = Partial<Record<'promoCode' | 'loyaltyId' | 'balance', string>>;
-
-export type Decision =
-  | { readonly kind: 'continue'; readonly claims: OutputClaims }
-  /** The user can correct what they entered. */
-  | { readonly kind: 'invalid'; readonly code: string; readonly userMessage: string }
-  /** The user cannot go on. */
-  | { readonly kind: 'block'; readonly code: string; readonly userMessage: string };
+import { userFlowAnswer, userFlowError } from './userFlow';
 
 export interface AnswerContext {
   readonly dialect: Dialect;
@@ -43,96 +23,31 @@ export interface AnswerContext {
   readonly entra?: EntraContext | undefined;
 }
 
-function definedClaims(claims: OutputClaims, rename: (name: string) => string): Claims {
-  const out: Claims = {};
-  for (const [name, value] of Object.entries(claims)) {
-    if (typeof value === 'string') out[rename(name)] = value;
-  }
-  return out;
-}
-
-export function userFlowClaimName(name: string, extensionsAppId: string | undefined): string {
-  return extensionsAppId === undefined
-    ? `extension_${name}`
-    : `extension_${extensionsAppId}_${name}`;
-}
-
-function userFlowContinue(claims: OutputClaims, ctx: AnswerContext): HttpResponseInit {
-  const body: UserFlowContinue = {
-    version: API_VERSION,
-    action: 'Continue',
-    ...definedClaims(claims, (name) => userFlowClaimName(name, ctx.extensionsAppId)),
-  };
-  return jsonResponse(200, body);
-}
-
 export function answer(decision: Decision, ctx: AnswerContext): HttpResponseInit {
-  if (ctx.dialect === 'entra' && ctx.entra !== undefined)
+  if (ctx.dialect === 'entra' && ctx.entra !== undefined) {
     return entraAnswer(decision, ctx.entra, ctx.warn);
-  if (ctx.dialect === 'customPolicy') {
-    if (decision.kind === 'continue')
-      return jsonResponse(
-        200,
-        definedClaims(decision.claims, (n) => n),
-      );
-    const body: CustomPolicyError = {
-      version: API_VERSION,
-      status: 409,
-      userMessage: decision.userMessage,
-      code: decision.code,
-      requestId: ctx.requestId,
-    };
-    return jsonResponse(409, body);
   }
-
-  const step = ctx.step ?? 'PostAttributeCollection';
-  if (decision.kind === 'continue') return userFlowContinue(decision.claims, ctx);
-  if (decision.kind === 'invalid' && step === 'PostAttributeCollection') {
-    const body: UserFlowValidationError = {
-      version: API_VERSION,
-      status: 400,
-      action: 'ValidationError',
-      userMessage: decision.userMessage,
-      code: decision.code,
-      requestId: ctx.requestId,
-    };
-    return jsonResponse(400, body);
-  }
-  if (decision.kind === 'block' && step !== 'PreTokenIssuance') {
-    const body: UserFlowBlockPage = {
-      version: API_VERSION,
-      action: 'ShowBlockPage',
-      userMessage: decision.userMessage,
-      code: decision.code,
-      requestId: ctx.requestId,
-    };
-    return jsonResponse(200, body);
-  }
-  ctx.warn(
-    `A ${decision.kind === 'invalid' ? 'ValidationError' : 'ShowBlockPage'} (${decision.code}) is not allowed at step ${step}; answered Continue.`,
-  );
-  return userFlowContinue({}, ctx);
+  if (ctx.dialect === 'customPolicy') return customPolicyAnswer(decision, ctx.requestId);
+  return userFlowAnswer(decision, {
+    step: ctx.step,
+    requestId: ctx.requestId,
+    extensionsAppId: ctx.extensionsAppId,
+    warn: ctx.warn,
+  });
 }
 
-/** The one mapper from error to HTTP answer, in the caller's dialect. */
+/**
+ * The one mapper from error to HTTP answer, in the caller's dialect: user flows get a
+ * ValidationError, everyone else (custom policies, Entra) the custom-policy error shape.
+ */
 export function errorAnswer(
   error: ApiError,
   userMessage: string,
   dialect: Dialect,
   requestId: string,
 ): HttpResponseInit {
-  const common = {
-    version: API_VERSION,
-    status: error.status,
-    userMessage,
-    code: error.code,
-    requestId,
-    developerMessage: error.developerMessage,
-  };
   if (dialect === 'userFlow' && error.status < 500) {
-    const body: UserFlowValidationError = { ...common, action: 'ValidationError' };
-    return jsonResponse(error.status, body);
+    return userFlowError(error, userMessage, requestId);
   }
-  const body: CustomPolicyError = common;
-  return jsonResponse(error.status, body);
+  return customPolicyError(error, userMessage, requestId);
 }

@@ -1,191 +1,16 @@
 /**
- * The third dialect: Microsoft Entra External ID custom authentication extensions.
- *
- * Each event maps onto the step of the same moment in a B2C user flow, so the same functions
- * and rules decide and only the wire format differs:
- *   OnTokenIssuanceStart         ≈ PreTokenIssuance        → provideClaimsForToken
- *   OnAttributeCollectionStart   ≈ PostFederationSignup    → setPrefillValues | showBlockPage | continueWithDefaultBehavior
- *   OnAttributeCollectionSubmit  ≈ PostAttributeCollection → modifyAttributeValues | showValidationError | showBlockPage | continueWithDefaultBehavior
- * Type names are matched case-insensitively (Microsoft's samples and SDK differ in casing) and
- * answered in the documented spelling.
+ * The Entra dialect's answers: a decision at an event, in Entra's format, with the documented
+ * spelling of every type (reading the events: entraEvent.ts).
  */
 import type { HttpResponseInit } from '@azure/functions';
-import type { OutputClaims } from './answers';
-import type { ErrorCode } from './errors';
-import { withoutExtensionPrefix } from './extensionAttribute';
+import { definedClaims, type Decision } from './decision';
+import type { EntraContext } from './entraEvent';
 import { jsonResponse } from './json';
-import type { RawClaims, UserFlowStep } from './requests';
-
-export type EntraEvent =
-  'tokenIssuanceStart' | 'attributeCollectionStart' | 'attributeCollectionSubmit';
-
-const EVENTS: Readonly<Record<string, { event: EntraEvent; step: UserFlowStep }>> = {
-  tokenissuancestart: { event: 'tokenIssuanceStart', step: 'PreTokenIssuance' },
-  attributecollectionstart: { event: 'attributeCollectionStart', step: 'PostFederationSignup' },
-  attributecollectionsubmit: {
-    event: 'attributeCollectionSubmit',
-    step: 'PostAttributeCollection',
-  },
-};
-
-const EVENT_TYPE = /^microsoft\.graph\.authenticationEvent\./i;
-const CALLOUT_TYPE = /^microsoft\.graph\.on(\w+)CalloutData$/i;
-const ANSWERED =
-  'microsoft.graph.authenticationEvent.tokenIssuanceStart, .attributeCollectionStart, .attributeCollectionSubmit';
 
 /** Entra's limit on the claims one provider returns: keys and values together. */
 export const ENTRA_CLAIMS_LIMIT_BYTES = 3 * 1024;
 
-export interface EntraContext {
-  readonly event: EntraEvent;
-  readonly step: UserFlowStep;
-  /** The request's own key of the loyalty ID attribute (e.g. extension_<appId>_loyaltyId). */
-  readonly loyaltyIdKey: string;
-  /** The request's own key of the promo code attribute, or its configured name. */
-  readonly promoCodeKey: string;
-}
-
-export interface EntraAttributeNames {
-  readonly loyaltyId: string;
-  readonly promoCode: string;
-  /** b2c/Entra extensions app id without hyphens, to name an attribute the request lacks. */
-  readonly extensionsAppId?: string | undefined;
-}
-
-export type EntraRead =
-  | { readonly kind: 'notEntra' }
-  /** It says it is an Entra event, but not one this API answers, or not a well-formed one. */
-  | { readonly kind: 'invalid'; readonly code: ErrorCode; readonly problem: string }
-  | {
-      readonly kind: 'event';
-      readonly context: EntraContext;
-      /** Claims under the canonical names the functions read. */
-      readonly claims: RawClaims;
-    };
-
 type Json = Record<string, unknown>;
-
-function object(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Json)
-    : undefined;
-}
-
-/** A property by name, ignoring case (`@odata.type` and `@odata.Type` both occur). */
-function prop(from: Json | undefined, name: string): unknown {
-  if (from === undefined) return undefined;
-  if (Object.prototype.hasOwnProperty.call(from, name)) return from[name];
-  const lower = name.toLowerCase();
-  for (const key of Object.keys(from)) if (key.toLowerCase() === lower) return from[key];
-  return undefined;
-}
-
-/** The attribute whose name, without the extension_<appId>_ prefix, is `name` (any case). */
-function findAttribute(attributes: Json | undefined, name: string): [string, unknown] | undefined {
-  if (attributes === undefined) return undefined;
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(attributes)) {
-    if (withoutExtensionPrefix(key).toLowerCase() === wanted)
-      return [key, prop(object(value), 'value')];
-  }
-  return undefined;
-}
-
-function attributeName(name: string, names: EntraAttributeNames): string {
-  return names.extensionsAppId === undefined ? name : `extension_${names.extensionsAppId}_${name}`;
-}
-
-/**
- * Reads an Entra event, or says the body is not one. A body that says it is one (its `type` is
- * microsoft.graph.authenticationEvent.*, or its `data.@odata.type` a callout data type) is judged
- * as Entra's: an event this API does not answer, or a missing or mismatched `data.@odata.type`,
- * is `invalid`, never taken for a custom-policy call. Caller text is never echoed.
- */
-export function readEntraEvent(raw: RawClaims, names: EntraAttributeNames): EntraRead {
-  let type: unknown;
-  let dataValue: unknown;
-  for (const [key, value] of raw) {
-    if (key.toLowerCase() === 'type') type = value;
-    if (key.toLowerCase() === 'data') dataValue = value;
-  }
-  const data = object(dataValue);
-  const calloutType = prop(data, '@odata.type');
-  const eventType = typeof type === 'string' && EVENT_TYPE.test(type) ? type : undefined;
-  const calloutMatch = typeof calloutType === 'string' ? CALLOUT_TYPE.exec(calloutType) : null;
-  if (eventType === undefined && calloutMatch === null) return { kind: 'notEntra' };
-  const invalid = (code: ErrorCode, problem: string): EntraRead => ({
-    kind: 'invalid',
-    code,
-    problem,
-  });
-  if (eventType === undefined) {
-    return invalid(
-      'InvalidRequest',
-      `An Entra event needs "type": one of ${ANSWERED}; this body has data.@odata.type but no such type.`,
-    );
-  }
-  const known = EVENTS[eventType.replace(EVENT_TYPE, '').toLowerCase()];
-  if (known === undefined) {
-    return invalid(
-      'UnknownStep',
-      `The Entra event is not one this API answers: ${ANSWERED} (OnTokenIssuanceStart, OnAttributeCollectionStart, OnAttributeCollectionSubmit).`,
-    );
-  }
-  if (data === undefined) {
-    return invalid('MalformedBody', 'The Entra event has no "data" object.');
-  }
-  const expected = `microsoft.graph.on${known.event[0]?.toUpperCase()}${known.event.slice(1)}CalloutData`;
-  if (calloutType === undefined) {
-    return invalid('InvalidRequest', `The Entra event lacks data.@odata.type (${expected}).`);
-  }
-  if (calloutMatch?.[1]?.toLowerCase() !== known.event.toLowerCase()) {
-    return invalid(
-      'InvalidRequest',
-      `The Entra event's data.@odata.type is not the one of its type: expected ${expected}.`,
-    );
-  }
-
-  const context = object(prop(data, 'authenticationContext'));
-  const client = object(prop(context, 'client'));
-  const user = object(prop(context, 'user'));
-  const signUp = object(prop(data, 'userSignUpInfo'));
-  const attributes = object(prop(signUp, 'attributes'));
-  const identities = prop(signUp, 'identities');
-  const emailIdentity = Array.isArray(identities)
-    ? identities.map(object).find((i) => String(prop(i, 'signInType')).toLowerCase() === 'email')
-    : undefined;
-
-  const loyalty = findAttribute(attributes, names.loyaltyId);
-  const promo = findAttribute(attributes, names.promoCode);
-  const claims: RawClaims = new Map();
-  const set = (name: string, value: unknown): void => {
-    if (value !== undefined && value !== null) claims.set(name, value);
-  };
-  set('objectId', prop(user, 'id'));
-  set(
-    'email',
-    prop(emailIdentity, 'issuerAssignedId') ??
-      findAttribute(attributes, 'email')?.[1] ??
-      prop(user, 'mail'),
-  );
-  set('loyaltyId', loyalty?.[1]);
-  set('lang', prop(client, 'locale'));
-  set('correlationId', prop(context, 'correlationId'));
-  set('client_id', prop(object(prop(context, 'clientServicePrincipal')), 'appId'));
-
-  return {
-    kind: 'event',
-    claims,
-    context: {
-      event: known.event,
-      step: known.step,
-      loyaltyIdKey: loyalty?.[0] ?? attributeName(names.loyaltyId, names),
-      promoCodeKey: promo?.[0] ?? attributeName(names.promoCode, names),
-    },
-  };
-}
-
-// ---------- answers ----------
 
 export type EntraAction = Json & { '@odata.type': string };
 
@@ -215,21 +40,9 @@ export function withinClaimsLimit(
   return kept;
 }
 
-export type EntraDecision =
-  | { readonly kind: 'continue'; readonly claims: OutputClaims }
-  | { readonly kind: 'invalid'; readonly userMessage: string }
-  | { readonly kind: 'block'; readonly userMessage: string };
-
-function strings(claims: OutputClaims): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(claims))
-    if (typeof value === 'string') out[name] = value;
-  return out;
-}
-
 /** The Entra answer for a decision at this event. */
 export function entraAnswer(
-  decision: EntraDecision,
+  decision: Decision,
   context: EntraContext,
   warn: (text: string) => void,
 ): HttpResponseInit {
@@ -240,7 +53,7 @@ export function entraAnswer(
           `a ${decision.kind} decision cannot be expressed at OnTokenIssuanceStart; token issued without claims`,
         );
       const claims =
-        decision.kind === 'continue' ? withinClaimsLimit(strings(decision.claims), warn) : {};
+        decision.kind === 'continue' ? withinClaimsLimit(definedClaims(decision.claims), warn) : {};
       return respond('microsoft.graph.onTokenIssuanceStartResponseData', {
         '@odata.type': 'microsoft.graph.tokenIssuanceStart.provideClaimsForToken',
         claims,

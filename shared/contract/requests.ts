@@ -8,11 +8,13 @@
  */
 import type { HttpRequest } from '@azure/functions';
 import Ajv, { type JSONSchemaType } from 'ajv';
+import { MAX_FIELD_LENGTH } from '../loyalty/member';
 import { EXTENSION_PREFIX, withoutExtensionPrefix } from './extensionAttribute';
 import { ApiError, badRequest, payloadTooLarge, unsupportedMediaType } from './errors';
 
 export const MAX_BODY_BYTES = 64 * 1024;
-export const MAX_CLAIM_LENGTH = 256;
+/** A claim is at most as long as the member field it names. */
+export const MAX_CLAIM_LENGTH = MAX_FIELD_LENGTH;
 
 /** How the caller speaks: B2C custom policy, B2C user flow, or Entra custom authentication extension. */
 export type Dialect = 'customPolicy' | 'userFlow' | 'entra';

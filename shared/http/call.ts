@@ -5,8 +5,9 @@
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { createHmac } from 'node:crypto';
-import { answer, errorAnswer, type Decision } from '../contract/answers';
-import { readEntraEvent, type EntraContext } from '../contract/entra';
+import { answer, errorAnswer } from '../contract/answers';
+import type { Decision } from '../contract/decision';
+import { readEntraEvent, type EntraContext } from '../contract/entraEvent';
 import { ApiError, badRequest } from '../contract/errors';
 import {
   canonicalClaims,

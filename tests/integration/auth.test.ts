@@ -9,7 +9,8 @@ import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jos
 import { generate } from 'selfsigned';
 import { makeValidateProfile } from '../../functions/ValidateProfile';
 import { ConfigError, loadConfig } from '../../shared/config';
-import { createAuthenticator, parseBasic } from '../../shared/auth/authenticate';
+import { createAuthenticator } from '../../shared/auth/authenticate';
+import { parseBasic } from '../../shared/auth/secretChecks';
 import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
 import { aMember } from '../support/builders';
 import { expectCustomPolicyAnswer } from '../support/contract';
