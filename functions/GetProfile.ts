@@ -6,7 +6,6 @@
  * DefaultValue applies).
  */
 import type { HttpHandler, HttpResponseInit } from '@azure/functions';
-import { missingClaim } from '../shared/contract/errors';
 import type { Deps } from '../shared/deps';
 import { httpFunction, type AnswerScope } from '../shared/http/pipeline';
 import { registerHttpFunction } from '../shared/http/register';
@@ -27,10 +26,11 @@ function degraded(deps: Deps, scope: AnswerScope): HttpResponseInit {
 
 export function makeGetProfile(deps: Deps): HttpHandler {
   return httpFunction(deps, {
+    // A custom policy calls it for a signed-in user; a user flow may not know one yet.
+    required: { customPolicy: ['objectId'] },
     decide: async (call) => {
       const { objectId } = call.input;
       if (objectId === undefined) {
-        if (call.dialect === 'customPolicy') return call.fail(missingClaim('objectId'));
         call.track('noObjectId');
         return call.answer({ kind: 'continue', claims: {} });
       }

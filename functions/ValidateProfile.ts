@@ -53,13 +53,13 @@ async function prefill(
 
 async function validate(call: Call, deps: Deps): Promise<HttpResponseInit> {
   const { email, loyaltyId } = call.input;
-  if (call.dialect === 'customPolicy' && email === undefined)
-    return call.fail(missingClaim('email'));
   if (loyaltyId === undefined) {
     // The loyalty ID is optional at sign-up.
     call.track('noLoyaltyId');
     return call.answer({ kind: 'continue', claims: {} });
   }
+  // A loyalty ID is checked against an email: without one (a user flow may leave it out), the
+  // pair cannot be checked.
   if (email === undefined) return call.fail(missingClaim('email'));
 
   const verdict = await checkLoyaltyId(
@@ -101,6 +101,8 @@ async function validate(call: Call, deps: Deps): Promise<HttpResponseInit> {
 
 export function makeValidateProfile(deps: Deps): HttpHandler {
   return httpFunction(deps, {
+    // B2C's validation technical profile always sends the email it validates.
+    required: { customPolicy: ['email'] },
     decide: async (call) => {
       if (call.step === 'PreTokenIssuance') {
         call.warn(

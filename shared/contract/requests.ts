@@ -33,7 +33,7 @@ export interface ClaimsInput {
   step?: string;
 }
 
-type ClaimName = keyof ClaimsInput;
+export type ClaimName = keyof ClaimsInput;
 
 /** Canonical name → accepted spellings, best first (matched case-insensitively). */
 const SPELLINGS: Readonly<Record<ClaimName, readonly string[]>> = {

@@ -8,9 +8,10 @@ import { createHmac } from 'node:crypto';
 import { answer, errorAnswer } from '../contract/answers';
 import type { Decision } from '../contract/decision';
 import { readEntraEvent, type EntraContext } from '../contract/entraEvent';
-import { ApiError, badRequest } from '../contract/errors';
+import { ApiError, badRequest, missingClaim } from '../contract/errors';
 import {
   canonicalClaims,
+  type ClaimName,
   dialectOf,
   parseStep,
   readClaims,
@@ -104,6 +105,7 @@ export async function parseCall(
   context: InvocationContext,
   deps: Deps,
   deadline: Deadline,
+  required: Partial<Record<Dialect, readonly ClaimName[]>> = {},
 ): Promise<CallParse> {
   const requestId = context.invocationId;
   const acceptLanguage = request.headers.get('accept-language');
@@ -161,6 +163,8 @@ export async function parseCall(
     if (!parsed.ok) return failWith(parsed.error, dialect, choice.language);
     step = parsed.value;
   }
+  const missing = required[dialect]?.find((name) => input[name] === undefined);
+  if (missing !== undefined) return failWith(missingClaim(missing), dialect, choice.language);
 
   const call: Call = {
     ...answerScope(deps, context, dialect, step, choice.language, entra),

@@ -1,9 +1,13 @@
 /**
- * How a function module registers itself with the Functions host (`app.http`, `app.timer`) without building
- * anything: its handler is made from the runtime on the first call, and the app-start hook builds
- * the runtime (reading every setting, so a bad one stops the app at start), fetches the signing
- * keys, and ensures the tables in the background. The one setting read at registration is
- * FUNCTIONS_AUTH_LEVEL: the host needs it as metadata before any call.
+ * How a function module registers itself with the Functions host (`app.http`, `app.timer`)
+ * without building anything: its handler is made from the runtime on the first call, and the
+ * app-start hook builds the runtime (reading every setting, so a bad one stops the app at start),
+ * which fetches the signing keys, and ensures the tables in the background.
+ *
+ * Registration happens only under a Functions host (Azure's Node worker, Core Tools, or the local
+ * host of `npm start`, which all provide `@azure/functions-core`, as the library itself checks):
+ * there it reads the one setting the host needs as metadata, FUNCTIONS_AUTH_LEVEL. Imported
+ * anywhere else (a unit test), a function module registers nothing and reads no environment.
  */
 import {
   app,
@@ -23,6 +27,17 @@ import { getRuntime } from '../runtime';
 import { ensureTablesInBackground } from '../storage/warmUp';
 
 let hooked = false;
+
+/** True under a Functions host: the module the library registers through can be loaded. */
+function underFunctionsHost(): boolean {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('@azure/functions-core');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Builds the runtime when the host starts the app; stops what runs in the background at the end. */
 function hookAppLifecycle(): void {
@@ -69,10 +84,15 @@ export function registerHttpFunction(
   name: string,
   methods: HttpMethod[],
   make: (deps: Deps) => HttpHandler,
-  authLevel: 'anonymous' | 'function' | 'admin' = functionsAuthLevel(),
+  authLevel?: 'anonymous' | 'function' | 'admin',
 ): void {
+  if (!underFunctionsHost()) return;
   hookAppLifecycle();
-  app.http(name, { methods, authLevel, handler: lazyHandler(make) });
+  app.http(name, {
+    methods,
+    authLevel: authLevel ?? functionsAuthLevel(),
+    handler: lazyHandler(make),
+  });
 }
 
 /** A timer function, its handler made from the runtime on the first run. */
@@ -81,6 +101,7 @@ export function registerTimerFunction(
   schedule: string,
   make: (deps: Deps) => TimerHandler,
 ): void {
+  if (!underFunctionsHost()) return;
   hookAppLifecycle();
   let handler: TimerHandler | undefined;
   app.timer(name, {

@@ -1,0 +1,49 @@
+/**
+ * The first link of the chain: the caller check (API_AUTH), within the request's deadline. A
+ * refused caller gets 401 with a generic body and the configured schemes' challenges; the
+ * precise reason goes to the log only (it never holds the secret).
+ */
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { errorAnswer } from '../contract/answers';
+import { ApiError } from '../contract/errors';
+import type { Deps } from '../deps';
+import { chooseLanguage } from '../i18n/language';
+import { message } from '../i18n/messages';
+import { tag } from './call';
+import type { Deadline } from './deadline';
+
+/** Undefined when the caller may go on; the 401 answer otherwise. */
+export async function checkCaller(
+  request: HttpRequest,
+  context: InvocationContext,
+  deps: Deps,
+  deadline: Deadline,
+): Promise<HttpResponseInit | undefined> {
+  const caller = await deps.authenticator.authenticate(request, deadline.signal);
+  if (caller.ok) {
+    // Only Entra's authentication events service passes the entra check: Entra's budget.
+    if (caller.mode === 'entra') deadline.tighten(deps.config.entra.requestBudgetMs);
+    return undefined;
+  }
+  const reasons = caller.reasons.join('; ');
+  context.warn(tag(context, `caller refused: ${reasons}`));
+  deps.telemetry.trackEvent('CallerRefused', { function: context.functionName, reasons });
+  const error = new ApiError('Unauthorized', 401, 'The caller could not be authenticated.');
+  const language = chooseLanguage(
+    { acceptLanguage: request.headers.get('accept-language') },
+    deps.config.defaultLanguage,
+  ).language;
+  const response = errorAnswer(
+    error,
+    message(language, error.userMessageKey),
+    'customPolicy',
+    context.invocationId,
+  );
+  if (caller.challenges.length > 0) {
+    response.headers = {
+      ...(response.headers as Record<string, string>),
+      'www-authenticate': caller.challenges.join(', '),
+    };
+  }
+  return response;
+}
