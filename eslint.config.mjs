@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.azurite/**', 'coverage/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.azurite/**',
+      'coverage/**',
+      '.artifacts/**',
+      '.azure/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,7 @@
 /**
- * Microsoft's custom-policy schema, read at test time from ../shared/reference beside the clone
- * (never copied into the repo), and validation of policy files against it with xmllint-wasm
- * (libxml2).
+ * Microsoft's custom-policy schema, read at test time from B2C_POLICY_XSD or policies/schema/
+ * (policySchemaPath.ts; never committed), and validation of policy files against it with
+ * xmllint-wasm (libxml2).
  *
  * The schema is written for .NET's XML schema validator. Three of its xs:pattern facets use .NET
  * regex anchors, `^…$`: ContentUriTYPE's two patterns (ContentDefinition RecoveryUri and DataUri)
@@ -10,18 +10,11 @@
  * `urn:com:microsoft:aad:b2c:elements:contract:selfasserted:2.1.7`). Those patterns, and only
  * those, are removed from the schema in memory before validating.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { validateXML } from 'xmllint-wasm';
-import { APP_ROOT } from './host';
+import { SCHEMA_MISSING, hasPolicySchema, policySchemaPath } from './policySchemaPath';
 
-export const XSD_PATH = join(
-  APP_ROOT,
-  '..',
-  'shared',
-  'reference',
-  'TrustFrameworkPolicy_0.3.0.0.xsd',
-);
+export { hasPolicySchema, policySchemaPath } from './policySchemaPath';
 
 /** An xs:pattern facet written with .NET anchors (value starting with ^ or ending with $). */
 const DOTNET_ANCHORED_PATTERN = /[ \t]*<xs:pattern value="(\^[^"]*|[^"]*\$)"\s*\/>\r?\n?/g;
@@ -39,12 +32,8 @@ let cached: PolicySchema | undefined;
 
 export function policySchema(): PolicySchema {
   if (cached) return cached;
-  if (!existsSync(XSD_PATH)) {
-    throw new Error(
-      `Microsoft's policy schema is not at ${XSD_PATH}: the tests read it from ../shared/reference beside the clone.`,
-    );
-  }
-  const original = readFileSync(XSD_PATH, 'utf8');
+  if (!hasPolicySchema()) throw new Error(SCHEMA_MISSING);
+  const original = readFileSync(policySchemaPath(), 'utf8');
   const stripped: { simpleType: string; pattern: string }[] = [];
   const xsd = original.replace(
     DOTNET_ANCHORED_PATTERN,

@@ -252,7 +252,11 @@ describe('rendering the policy templates', () => {
 describe('the npm run policy command line', () => {
   function run(argv: string[]) {
     const appRoot = mkdtempSync(join(tmpdir(), 'policy-cli-'));
-    cpSync(TEMPLATE_DIR, join(appRoot, 'policies'), { recursive: true });
+    // The templates only: not what a user rendered (policies/rendered/) or keeps (schema/).
+    cpSync(TEMPLATE_DIR, join(appRoot, 'policies'), {
+      recursive: true,
+      filter: (source) => !/[\\/]policies[\\/](rendered|schema)([\\/]|$)/.test(source),
+    });
     const out: string[] = [];
     const err: string[] = [];
     const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l) };

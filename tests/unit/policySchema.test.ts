@@ -1,20 +1,27 @@
 /**
- * Every shipped and rendered policy file against Microsoft's schema
- * (../shared/reference/TrustFrameworkPolicy_0.3.0.0.xsd, read at test time), with libxml2.
+ * Every shipped and rendered policy file against Microsoft's schema (B2C_POLICY_XSD, or
+ * policies/schema/, read at test time), with libxml2. Skipped when the schema is not there.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TEMPLATE_BASE_URL } from '../../scripts/policy';
 import { APP_ROOT } from '../support/host';
 import { ALL_VARIANTS, render, shippedPolicies } from '../support/policyKit';
-import { XSD_PATH, policySchema, validatePolicies } from '../support/policySchema';
+import {
+  hasPolicySchema,
+  policySchema,
+  policySchemaPath,
+  validatePolicies,
+} from '../support/policySchema';
+import { LOCAL_SCHEMA_PATH } from '../support/policySchemaPath';
 
-/** .xsd files in the repo, outside installed and generated folders. */
+/** .xsd files in the repo, outside installed, generated and ignored folders. */
 function schemaFilesIn(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     if (['node_modules', 'dist', '.git', '.azurite', 'coverage'].includes(entry.name)) return [];
     const path = join(dir, entry.name);
+    if (path === join(APP_ROOT, 'policies', 'schema')) return []; // ignored: the documented place
     if (entry.isDirectory()) return schemaFilesIn(path);
     return entry.name.toLowerCase().endsWith('.xsd') ? [path] : [];
   });
@@ -33,13 +40,20 @@ const CONTENT_DEFINITION = `<?xml version="1.0" encoding="utf-8"?>
   </BuildingBlocks>
 </TrustFrameworkPolicy>`;
 
-describe("Microsoft's policy schema", () => {
-  it('is read from ../shared/reference beside the clone, and no copy of it is in the repo', () => {
-    expect(XSD_PATH.endsWith('/shared/reference/TrustFrameworkPolicy_0.3.0.0.xsd')).toBe(true);
+describe('where the schema is read from', () => {
+  it('is B2C_POLICY_XSD, else the ignored policies/schema/, and no copy of it is in the repo', () => {
+    const given = process.env.B2C_POLICY_XSD;
+    expect(policySchemaPath()).toBe(given ? resolve(given) : LOCAL_SCHEMA_PATH);
+    expect(readFileSync(join(APP_ROOT, '.gitignore'), 'utf8')).toContain('policies/schema/');
+    expect(schemaFilesIn(APP_ROOT)).toEqual([]);
+  });
+});
+
+describe.skipIf(!hasPolicySchema())("Microsoft's policy schema", () => {
+  it('is the custom policy schema', () => {
     expect(policySchema().original).toContain(
       'targetNamespace="http://schemas.microsoft.com/online/cpim/schemas/2013/06"',
     );
-    expect(schemaFilesIn(APP_ROOT)).toEqual([]);
   });
 
   it('loses only its three .NET-anchored (^…$) patterns before libxml2 validates with it', () => {
@@ -94,7 +108,7 @@ describe("Microsoft's policy schema", () => {
   });
 });
 
-describe('the policy files against the schema', () => {
+describe.skipIf(!hasPolicySchema())('the policy files against the schema', () => {
   it('accepts every shipped template', async () => {
     expect(await validatePolicies(shippedPolicies())).toEqual({ valid: true, errors: [] });
   });
