@@ -6,6 +6,7 @@
  * builds. Plain JavaScript: it runs before anything is built.
  */
 import { spawnSync } from 'node:child_process';
+import process from 'node:process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

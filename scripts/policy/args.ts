@@ -1,5 +1,4 @@
 /** The command line of `npm run policy`: its options, checked, and its usage. */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AUTH_KINDS, SEND_CLAIMS_IN } from './authKinds';
 import { GUID, HTTP_TOKEN, LOOPBACK, RenderOptions, UsageError } from './model';

@@ -1,7 +1,7 @@
 /** The `npm run policy` command: finding the templates, rendering, writing, and what to do next. */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { AUTH, SendClaimsIn } from './authKinds';
+import { AUTH } from './authKinds';
 import {
   DEFAULT_BASE_POLICY,
   PolicyFile,

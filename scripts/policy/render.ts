@@ -1,6 +1,5 @@
 /** Rendering the templates for one tenant and one Function App. */
-import { join } from 'node:path';
-import { AUTH, DEFAULT_API_KEY_HEADER, PolicyKey, SendClaimsIn } from './authKinds';
+import { AUTH, DEFAULT_API_KEY_HEADER, type PolicyKey } from './authKinds';
 import {
   DEFAULT_BASE_POLICY,
   FUNCTIONS,

@@ -2,7 +2,6 @@
  * Editing the policy templates as text: XML escaping and the lines of a technical profile's
  * Metadata block (no XML library at run time: the tool needs only the app's own dependencies).
  */
-import { join } from 'node:path';
 
 export function escapeXml(text: string): string {
   return text
