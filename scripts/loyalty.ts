@@ -26,6 +26,7 @@ import { exportMembers } from './loyalty/exportMembers';
 import { COMMAND_HELP, helpFor, USAGE } from './loyalty/help';
 import { describeImport, importMembers } from './loyalty/importMembers';
 import { formatOf } from './loyalty/memberFile';
+import { closest } from './suggest';
 
 export { UsageError, USAGE, type CliIo };
 export { importMembers, type ImportSummary } from './loyalty/importMembers';
@@ -157,7 +158,9 @@ export async function runLoyaltyCli(
         return 0;
       }
       case undefined:
-        return help(io, undefined);
+        // Nothing to do was named: the usage, and a failing exit code for scripts.
+        io.err(helpFor(undefined));
+        return 2;
       default:
         if (HELP_WORDS.has(command)) {
           const [topic, ...extra] = rest;
@@ -166,15 +169,25 @@ export async function runLoyaltyCli(
           }
           return help(io, topic);
         }
-        throw new UsageError(`unknown command '${command}'`);
+        throw new UsageError(unknownCommand(command));
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`Error: ${error.message}\n\n${helpFor(error.command)}`);
+      io.err(`Error: ${error.message}`);
+      io.err(
+        error.command === undefined
+          ? 'Run `npm run loyalty -- --help` for the commands.'
+          : `Run \`npm run loyalty -- ${error.command} --help\` for its options.`,
+      );
       return 2;
     }
     throw error;
   }
+}
+
+function unknownCommand(command: string): string {
+  const guess = closest(command, Object.keys(COMMAND_HELP));
+  return `unknown command '${command}'${guess === undefined ? '' : `. Did you mean ${guess}?`}`;
 }
 
 function help(io: CliIo, command: string | undefined): number {

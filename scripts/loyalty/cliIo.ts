@@ -1,5 +1,6 @@
 /** What every loyalty command shares: its output, its usage errors and its argument parsing. */
 import { parseArgs } from 'node:util';
+import { explainArgsError } from '../suggest';
 
 export interface CliIo {
   /** A line for standard output (results, the import summary). */
@@ -17,7 +18,7 @@ export interface CliIo {
   readonly progressIntervalMs?: number;
 }
 
-/** A mistake in the command line: printed with the command's help, exit code 2. */
+/** A mistake in the command line: printed with a pointer to the command's help, exit code 2. */
 export class UsageError extends Error {
   constructor(
     message: string,
@@ -47,7 +48,7 @@ export function parseCommand(
     });
     return { values: parsed.values as Options, positionals: parsed.positionals };
   } catch (error) {
-    throw new UsageError((error as Error).message, command);
+    throw new UsageError(explainArgsError(error, [...Object.keys(spec), 'help']), command);
   }
 }
 

@@ -1,5 +1,6 @@
 /** The command line of `npm run policy`: its options, checked, and its usage. */
 import { parseArgs } from 'node:util';
+import { explainArgsError } from '../suggest';
 import { AUTH_KINDS, SEND_CLAIMS_IN } from './authKinds';
 import { GUID, HTTP_TOKEN, LOOPBACK, RenderOptions, UsageError } from './model';
 
@@ -112,31 +113,33 @@ export interface CliOptions extends RenderOptions {
   readonly notes: readonly string[];
 }
 
+const OPTIONS = {
+  'base-url': { type: 'string' },
+  auth: { type: 'string' },
+  tenant: { type: 'string' },
+  out: { type: 'string' },
+  'send-claims-in': { type: 'string' },
+  'api-key-header': { type: 'string' },
+  'base-policy': { type: 'string' },
+  'tenant-id': { type: 'string' },
+  'app-id': { type: 'string', multiple: true },
+  'ief-app-id': { type: 'string' },
+  'proxy-ief-app-id': { type: 'string' },
+  'facebook-client-id': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export function parsePolicyArgs(argv: readonly string[]): CliOptions {
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
     values = parseArgs({
       args: [...argv],
-      options: {
-        'base-url': { type: 'string' },
-        auth: { type: 'string' },
-        tenant: { type: 'string' },
-        out: { type: 'string' },
-        'send-claims-in': { type: 'string' },
-        'api-key-header': { type: 'string' },
-        'base-policy': { type: 'string' },
-        'tenant-id': { type: 'string' },
-        'app-id': { type: 'string', multiple: true },
-        'ief-app-id': { type: 'string' },
-        'proxy-ief-app-id': { type: 'string' },
-        'facebook-client-id': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: OPTIONS,
       allowPositionals: false,
       strict: true,
     }).values;
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(explainArgsError(error, Object.keys(OPTIONS)));
   }
   const text = (name: string): string | undefined => {
     const value = values[name];

@@ -52,7 +52,8 @@ export function runPolicyCli(argv: readonly string[], io: CliIo, context: CliCon
     options = parsePolicyArgs(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`Error: ${error.message}\n\n${USAGE}`);
+      io.err(`Error: ${error.message}`);
+      io.err('Run `npm run policy -- --help` for the options.');
       return 2;
     }
     throw error;

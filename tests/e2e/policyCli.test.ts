@@ -65,11 +65,11 @@ describe('the built npm run policy', () => {
     expect(run.err).toContain('Warning: --auth none');
   });
 
-  it('exits 2 with the reason and the usage on bad arguments, and 0 with --help', () => {
+  it('exits 2 with the reason and a pointer to --help on bad arguments, and 0 with --help', () => {
     const bad = policy(['--base-url', 'https://x.azurewebsites.net', '--auth', 'password']);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--auth must be one of basic, apikey, certificate, bearer, none');
-    expect(bad.err).toContain('Usage: npm run policy');
+    expect(bad.err).toContain('Run `npm run policy -- --help` for the options.');
     const help = policy(['--help']);
     expect(help.code).toBe(0);
     expect(help.out).toContain('--send-claims-in');

@@ -330,7 +330,7 @@ describe('npm run loyalty help', () => {
     },
   );
 
-  it.each([[[]], [['--help']], [['-h']], [['help']]])(
+  it.each([[['--help']], [['-h']], [['help']]])(
     '%j prints the usage naming every command, and exits 0',
     async (argv) => {
       expect(await runLoyaltyCli(argv, noStorage, io)).toBe(0);
@@ -338,6 +338,13 @@ describe('npm run loyalty help', () => {
       for (const command of Object.keys(COMMAND_HELP)) expect(out[0]).toContain(`  ${command} `);
     },
   );
+
+  it('without a command, prints the usage on standard error and exits 2', async () => {
+    expect(await runLoyaltyCli([], noStorage, io)).toBe(2);
+    expect(out).toEqual([]);
+    expect(err[0]).toContain('Usage: npm run loyalty -- <command>');
+    for (const command of Object.keys(COMMAND_HELP)) expect(err[0]).toContain(`  ${command} `);
+  });
 });
 
 describe('npm run loyalty with bad arguments', () => {
@@ -358,15 +365,29 @@ describe('npm run loyalty with bad arguments', () => {
     [['import', file('members.xml', '')], 'cannot tell the format', 'import'],
     [['export', 'out.csv'], 'export takes no FILE', 'export'],
     [['export', '--out'], "Option '--out <value>' argument missing", 'export'],
-    [['get', '--mail', 'a@b.c'], "Unknown option '--mail'", 'get'],
-    [['frobnicate'], "unknown command 'frobnicate'", '<command>'],
-    [['help', 'frobnicate'], "no help for 'frobnicate'", '<command>'],
+    [['get', '--mail', 'a@b.c'], "Unknown option '--mail'. Did you mean --email?", 'get'],
+    [
+      ['add', '--loyaltyid', '1'],
+      "Unknown option '--loyaltyid'. Did you mean --loyalty-id?",
+      'add',
+    ],
+    [['export', '--output', 'x.csv'], "Unknown option '--output'. Did you mean --out?", 'export'],
+    [['get', '--zzzzzz', 'a@b.c'], "Unknown option '--zzzzzz'.", 'get'],
+    [['frobnicate'], "unknown command 'frobnicate'", undefined],
+    [['imprt', 'm.csv'], "unknown command 'imprt'. Did you mean import?", undefined],
+    [['help', 'frobnicate'], "no help for 'frobnicate'", undefined],
   ])(
-    '%j exits 2 with a clear error and the help, before opening storage',
+    '%j exits 2 with the error and one line pointing at --help, before opening storage',
     async (argv, message, command) => {
       expect(await runLoyaltyCli(argv, noStorage, io)).toBe(2);
-      expect(err[0]).toContain(message);
-      expect(err[0]).toContain(`Usage: npm run loyalty -- ${command}`);
+      expect(err).toEqual([
+        expect.stringContaining(message),
+        command === undefined
+          ? 'Run `npm run loyalty -- --help` for the commands.'
+          : `Run \`npm run loyalty -- ${command} --help\` for its options.`,
+      ]);
+      expect(err[0]).toMatch(/^Error: /);
+      expect(err.join('\n')).not.toContain('Usage:');
     },
   );
 });

@@ -348,13 +348,18 @@ describe('the npm run policy command line', () => {
       ['--base-url', BASE, '--auth', 'basic', '--base-policy', 'TrustFrameworkBase'],
       'is not a custom policy ID',
     ],
-    [['--base-url', BASE, '--auth', 'basic', '--verbose'], "Unknown option '--verbose'"],
+    [['--base-url', BASE, '--auth', 'basic', '--verbose'], "Unknown option '--verbose'."],
+    [
+      ['--base-url', BASE, '--auth', 'basic', '--tennant', 'contoso'],
+      "Unknown option '--tennant'. Did you mean --tenant?",
+    ],
     [['--base-url', BASE, '--auth', 'basic', 'extra'], 'extra'],
   ])('rejects %j with exit code 2: %s', (argv, message) => {
     const result = run(argv);
     expect(result.code).toBe(2);
     expect(result.err).toContain(message);
-    expect(result.err).toContain('Usage: npm run policy');
+    expect(result.err).toContain('Run `npm run policy -- --help` for the options.');
+    expect(result.err).not.toContain('Usage:');
     expect(existsSync(join(result.appRoot, 'policies', 'rendered'))).toBe(false);
   });
 
