@@ -20,7 +20,7 @@ import type { MemberAdmin } from '../shared/loyalty/admin';
 import { TableAttemptStore } from '../shared/storage/tableAttemptStore';
 import { TableLoyaltyAdmin } from '../shared/storage/tableAdmin';
 import type { AzuriteHandle } from './host/azurite';
-import { applyLocalSettings, ensureLocalStorage } from './host/localStorage';
+import { applyLocalSettings, ensureLocalStorage, LocalStorageError } from './host/localStorage';
 import { optional, parseCommand, required, UsageError, type CliIo } from './loyalty/cliIo';
 import { exportMembers } from './loyalty/exportMembers';
 import { COMMAND_HELP, helpFor, USAGE } from './loyalty/help';
@@ -247,7 +247,7 @@ if (require.main === module) {
     (code) => process.exit(code),
     (error: unknown) => {
       console.error(
-        error instanceof ConfigError
+        error instanceof ConfigError || error instanceof LocalStorageError
           ? `Cannot run: ${error.message}`
           : `Failed: ${error instanceof Error ? error.message : String(error)}. The command is safe to run again.`,
       );

@@ -15,6 +15,7 @@ import {
   applyLocalSettings,
   DEVELOPMENT_STORAGE_PORT,
   ensureLocalStorage,
+  LocalStorageError,
 } from './host/localStorage';
 import { seedDemoData } from './demoData';
 import {
@@ -42,6 +43,26 @@ function describeStorage(connectionString: string): string {
   return isDevelopmentStorage(connectionString)
     ? `the storage emulator already listening on port ${DEVELOPMENT_STORAGE_PORT}`
     : tableEndpoint(connectionString);
+}
+
+/** Calls `gone` once the parent process has exited (checked every second; keeps nothing alive). */
+function watchParent(gone: () => void): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    let alive = process.ppid === parent;
+    if (alive) {
+      try {
+        process.kill(parent, 0);
+      } catch {
+        alive = false;
+      }
+    }
+    if (!alive) {
+      clearInterval(timer);
+      gone();
+    }
+  }, 1000);
+  timer.unref();
 }
 
 function httpPort(env: NodeJS.ProcessEnv): number {
@@ -79,7 +100,7 @@ async function main(): Promise<void> {
     }
   };
 
-  azurite = await ensureLocalStorage(APP_ROOT, process.env);
+  azurite = await ensureLocalStorage(APP_ROOT, process.env, (text) => log('warning', text));
   if (azurite) {
     log(
       'information',
@@ -153,6 +174,9 @@ async function main(): Promise<void> {
       'information',
       `Host started. Listening on http://localhost:${actualPort} (Ctrl-C to stop)`,
     );
+    // `npm start` runs this under a shell: a SIGTERM to npm ends npm and the shell, not this
+    // process. When the process that started it is gone, it stops as on SIGTERM.
+    watchParent(() => onSignal('parent process gone'));
   } catch (error) {
     await stopAzurite();
     throw error;
@@ -165,7 +189,7 @@ main().catch((error: unknown) => {
     console.error(
       `Port ${process.env.PORT?.trim() || '7071'} is already in use: stop what is listening there, or set PORT to another port (PORT=7072 npm start).`,
     );
-  } else if (error instanceof ConfigError) {
+  } else if (error instanceof ConfigError || error instanceof LocalStorageError) {
     console.error(`Cannot start: ${error.message}`);
   } else {
     console.error(`Cannot start: ${err?.message ?? String(error)}`);

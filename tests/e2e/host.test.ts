@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { azuriteConnectionString as azuriteOn, freePort } from '../../scripts/host/azurite';
 import { startHost, runStart, type RunningHost } from '../support/host';
 import { azuriteConnectionString, uniqueTableNames } from '../support/tables';
 
@@ -132,6 +133,23 @@ describe('starting the host', () => {
     blocker.close();
     expect(run.code).toBe(1);
     expect(run.output).toContain(`Port ${port} is already in use`);
+  });
+
+  it('with TABLES_CONNECTION_STRING naming a local port where nothing listens, starts and says npm start starts Azurite only for development storage', async () => {
+    const down = await freePort();
+    const host = await startHost({
+      TABLES_CONNECTION_STRING: azuriteOn(down),
+      SEED_DEMO_DATA: 'false',
+    });
+    try {
+      expect(host.output()).toContain(`Nothing listens on 127.0.0.1:${down}`);
+      expect(host.output()).toContain(
+        'npm start starts Azurite only for development storage (UseDevelopmentStorage=true)',
+      );
+      expect((await fetch(`${host.baseUrl}/api/health`)).status).toBe(503);
+    } finally {
+      await host.stop();
+    }
   });
 
   it('with a malformed setting, exits 1 naming the setting', async () => {
