@@ -19,6 +19,10 @@ export interface AzuriteOptions {
   /** Where Azurite's own output goes besides the start line. */
   readonly onOutput?: (line: string) => void;
   readonly startTimeoutMs?: number;
+  /** PEM certificate and key files: serve HTTPS instead of HTTP. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /** 'basic' accepts Bearer tokens (over HTTPS only) besides shared keys and SAS. */
+  readonly oauth?: 'basic';
 }
 
 export interface AzuriteHandle {
@@ -28,10 +32,14 @@ export interface AzuriteHandle {
   stop(): Promise<void>;
 }
 
-export function azuriteConnectionString(port: number, host = '127.0.0.1'): string {
+export function azuriteConnectionString(
+  port: number,
+  host = '127.0.0.1',
+  protocol: 'http' | 'https' = 'http',
+): string {
   return (
-    `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
-    `TableEndpoint=http://${host}:${port}/${AZURITE_ACCOUNT};`
+    `DefaultEndpointsProtocol=${protocol};AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
+    `TableEndpoint=${protocol}://${host}:${port}/${AZURITE_ACCOUNT};`
   );
 }
 
@@ -64,6 +72,8 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   ];
   if (options.location !== undefined) args.push('--location', options.location);
   else args.push('--inMemoryPersistence');
+  if (options.tls) args.push('--cert', options.tls.certFile, '--key', options.tls.keyFile);
+  if (options.oauth) args.push('--oauth', options.oauth);
 
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -79,7 +89,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
 
   return {
     port,
-    connectionString: azuriteConnectionString(port),
+    connectionString: azuriteConnectionString(port, '127.0.0.1', options.tls ? 'https' : 'http'),
     process: child,
     /** SIGINT is Azurite's graceful close, which saves its data; SIGTERM would lose it. */
     async stop() {
