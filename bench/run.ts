@@ -86,7 +86,7 @@ async function startStorage(users: readonly BenchUser[]): Promise<AzuriteHandle>
   const started = Date.now();
   await loadUsers(
     new TableLoyaltyAdmin({
-      connectionString: azurite.connectionString,
+      tables: azurite.connectionString,
       loyaltyTableName: LOYALTY_TABLE,
       balancesTableName: BALANCES_TABLE,
       timeoutMs: 10_000,

@@ -12,7 +12,9 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError, loadStorageSettings } from '../shared/config';
+import { ConfigError, loadStorageSettings, type StorageSettings } from '../shared/config';
+import type { TablesTarget } from '../shared/storage/connection';
+import { describeTables, tablesTarget } from '../shared/storage/credential';
 import { checkMember } from '../shared/loyalty/member';
 import { formatMoney, parseMoney } from '../shared/loyalty/money';
 import type { AttemptStore } from '../shared/loyalty/ports';
@@ -211,25 +213,29 @@ async function main(): Promise<number> {
     );
     void (azurite?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
   });
+  let storage: { config: StorageSettings; tables: TablesTarget } | undefined;
   const settings = async () => {
+    if (storage !== undefined) return storage;
     applyLocalSettings(appRoot, process.env);
     const config = loadStorageSettings(process.env);
-    azurite ??= await ensureLocalStorage(appRoot, process.env);
-    return config;
+    azurite = await ensureLocalStorage(appRoot, process.env, (text) => console.error(text));
+    console.error(`Storage: ${describeTables(config.tables)}`);
+    storage = { config, tables: tablesTarget(config.tables) };
+    return storage;
   };
   const open = async (): Promise<MemberAdmin> => {
-    const config = await settings();
+    const { config, tables } = await settings();
     return new TableLoyaltyAdmin({
-      connectionString: config.tablesConnectionString,
+      tables,
       loyaltyTableName: config.loyaltyTableName,
       balancesTableName: config.balancesTableName,
       timeoutMs: 10_000,
     });
   };
   const openAttempts = async () => {
-    const config = await settings();
+    const { config, tables } = await settings();
     const store = new TableAttemptStore({
-      connectionString: config.tablesConnectionString,
+      tables,
       tableName: config.failedValidationsTableName,
       timeoutMs: 10_000,
     });

@@ -7,16 +7,11 @@
  */
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../shared/config';
-import { isDevelopmentStorage, tableEndpoint } from '../shared/storage/connection';
+import { tablesTarget } from '../shared/storage/credential';
 import { TableLoyaltyAdmin } from '../shared/storage/tableAdmin';
 import { retryInBackground } from '../shared/storage/warmUp';
 import type { AzuriteHandle } from './host/azurite';
-import {
-  applyLocalSettings,
-  DEVELOPMENT_STORAGE_PORT,
-  ensureLocalStorage,
-  LocalStorageError,
-} from './host/localStorage';
+import { applyLocalSettings, ensureLocalStorage, LocalStorageError } from './host/localStorage';
 import { seedDemoData } from './demoData';
 import {
   createHost,
@@ -36,13 +31,6 @@ function log(level: LogLevel, text: string): void {
   if (level === 'error' || level === 'critical') console.error(line);
   else if (level === 'warning') console.warn(line);
   else if (level !== 'trace' && level !== 'debug') console.log(line);
-}
-
-/** Where the data lives, without the account key. */
-function describeStorage(connectionString: string): string {
-  return isDevelopmentStorage(connectionString)
-    ? `the storage emulator already listening on port ${DEVELOPMENT_STORAGE_PORT}`
-    : tableEndpoint(connectionString);
 }
 
 /** Calls `gone` once the parent process has exited (checked every second; keeps nothing alive). */
@@ -106,14 +94,12 @@ async function main(): Promise<void> {
       'information',
       `Started Azurite (Table service) on port ${azurite.port}, data in .azurite/`,
     );
-  } else {
-    log('information', `Storage: ${describeStorage(config.tablesConnectionString)}`);
   }
 
   try {
     if (process.env.SEED_DEMO_DATA?.trim().toLowerCase() !== 'false') {
       const repository = new TableLoyaltyAdmin({
-        connectionString: config.tablesConnectionString,
+        tables: tablesTarget(config.tables),
         loyaltyTableName: config.loyaltyTableName,
         balancesTableName: config.balancesTableName,
         timeoutMs: config.storageTimeoutMs,

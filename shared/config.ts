@@ -4,17 +4,19 @@
  */
 import { loadAuthSettings, type AuthSettings } from './auth/settings';
 import { ConfigError } from './configError';
+import { read, secret, type Env } from './env';
 import { withoutExtensionPrefix } from './contract/extensionAttribute';
 import { supportedLanguage } from './i18n/language';
 import { LANGUAGES, type Language } from './i18n/messages';
 import { parseMoney, type Money } from './loyalty/money';
+import { tablesAccess, type TablesAccess } from './storage/access';
 
 export type AuthLevel = 'anonymous' | 'function' | 'admin';
 
 /** Where the tables are: all the loyalty CLI needs, and part of the app's settings. */
 export interface StorageSettings {
-  /** Connection string of the Table Storage account (or Azurite). */
-  readonly tablesConnectionString: string;
+  /** How Table Storage is reached: a connection string, or an endpoint and Entra ID. */
+  readonly tables: TablesAccess;
   readonly loyaltyTableName: string;
   readonly balancesTableName: string;
   readonly failedValidationsTableName: string;
@@ -38,6 +40,11 @@ export interface Config extends StorageSettings {
   readonly maxFailedValidations: number;
   /** Application Insights: telemetry is sent only when set. */
   readonly appInsightsConnectionString: string | undefined;
+  /**
+   * Application Insights with local authentication disabled: telemetry is sent with a Microsoft
+   * Entra token of the managed identity (this client id, or the system-assigned one).
+   */
+  readonly appInsightsEntra: { readonly clientId: string | undefined } | undefined;
   /** HMAC key that makes a user traceable in telemetry without their email (optional). */
   readonly telemetryHashKey: string | undefined;
   /** The Entra External ID dialect. */
@@ -52,17 +59,6 @@ export interface Config extends StorageSettings {
 }
 
 export { ConfigError };
-
-export const DEVELOPMENT_STORAGE = 'UseDevelopmentStorage=true';
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-function read(env: Env, name: string): string | undefined {
-  const value = env[name];
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
 
 const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
 
@@ -139,9 +135,36 @@ function appInsightsConnectionString(env: Env): string | undefined {
   return value;
 }
 
+/** APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `Authorization=AAD;ClientId=<guid>` (any order). */
+function appInsightsEntra(env: Env): Config['appInsightsEntra'] {
+  const name = 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING';
+  const value = read(env, 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING');
+  if (value === undefined) return undefined;
+  const parts = new Map(
+    value.split(';').flatMap((part) => {
+      const [key = '', ...rest] = part.split('=');
+      return key.trim() === '' ? [] : [[key.trim().toLowerCase(), rest.join('=').trim()] as const];
+    }),
+  );
+  if (parts.get('authorization')?.toUpperCase() !== 'AAD') {
+    throw new ConfigError(name, 'is malformed: expected Authorization=AAD;ClientId=<client id>');
+  }
+  const clientId = parts.get('clientid') || undefined;
+  if (
+    clientId !== undefined &&
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(clientId)
+  ) {
+    throw new ConfigError(
+      name,
+      'is malformed: ClientId is not a managed identity client id (a GUID)',
+    );
+  }
+  return Object.freeze({ clientId: clientId?.toLowerCase() });
+}
+
 function telemetryHashKey(env: Env): string | undefined {
-  const value = env.TELEMETRY_HASH_KEY;
-  if (value === undefined || value === '') return undefined;
+  const value = secret(env, 'TELEMETRY_HASH_KEY');
+  if (value === undefined) return undefined;
   if (value.length < 16) {
     throw new ConfigError('TELEMETRY_HASH_KEY', 'is malformed: use at least 16 random characters');
   }
@@ -158,20 +181,13 @@ export function functionsAuthLevel(env: Env = process.env): AuthLevel {
   );
 }
 
-/** Which connection string the app uses: TABLES_CONNECTION_STRING, then AzureWebJobsStorage. */
-export function tablesConnectionString(env: Env): string {
-  return (
-    read(env, 'TABLES_CONNECTION_STRING') ?? read(env, 'AzureWebJobsStorage') ?? DEVELOPMENT_STORAGE
-  );
-}
-
 /**
  * The storage settings alone: no caller-check setting is read, so the loyalty CLI runs in any
  * environment without API_AUTH.
  */
 export function loadStorageSettings(env: Env = process.env): StorageSettings {
   return Object.freeze({
-    tablesConnectionString: tablesConnectionString(env),
+    tables: tablesAccess(env),
     loyaltyTableName: tableName(env, 'LOYALTY_TABLE_NAME', 'LoyaltyMembers'),
     balancesTableName: tableName(env, 'BALANCES_TABLE_NAME', 'Balances'),
     failedValidationsTableName: tableName(
@@ -233,6 +249,7 @@ export function loadConfig(env: Env = process.env): Config {
     getProfileFailClosed: flag(env, 'GETPROFILE_FAIL_CLOSED', false),
     maxFailedValidations: wholeNumber(env, 'MAX_FAILED_VALIDATIONS', 10, 1, 1000),
     appInsightsConnectionString: appInsightsConnectionString(env),
+    appInsightsEntra: appInsightsEntra(env),
     telemetryHashKey: telemetryHashKey(env),
     entra: Object.freeze({
       requestBudgetMs: wholeNumber(env, 'ENTRA_REQUEST_BUDGET_MS', 800, 50, 2000),

@@ -6,6 +6,7 @@
 import { createAuthenticator } from './auth/authenticate';
 import { loadConfig } from './config';
 import type { Deps } from './deps';
+import { tablesTarget } from './storage/credential';
 import { TableAttemptStore } from './storage/tableAttemptStore';
 import { dependencyObserver } from './storage/tableCall';
 import { TableLoyaltyRepository } from './storage/tableRepository';
@@ -17,24 +18,29 @@ export function createRuntime(
 ): Deps {
   const config = loadConfig(env);
   const telemetry = config.appInsightsConnectionString
-    ? createAppInsightsTelemetry(config.appInsightsConnectionString)
+    ? createAppInsightsTelemetry({
+        connectionString: config.appInsightsConnectionString,
+        entra: config.appInsightsEntra,
+      })
     : noTelemetry;
   // Storage calls are dependencies only when telemetry is on (no work otherwise).
   const observer = telemetry === noTelemetry ? undefined : dependencyObserver(telemetry);
+  // One target, so one credential and one token cache for every table.
+  const tables = tablesTarget(config.tables);
   return Object.freeze({
     config,
     authenticator: createAuthenticator(config.auth, {
       entraBudgetMs: config.entra.requestBudgetMs,
     }),
     repository: new TableLoyaltyRepository({
-      connectionString: config.tablesConnectionString,
+      tables,
       loyaltyTableName: config.loyaltyTableName,
       balancesTableName: config.balancesTableName,
       timeoutMs: config.storageTimeoutMs,
       observer,
     }),
     attempts: new TableAttemptStore({
-      connectionString: config.tablesConnectionString,
+      tables,
       tableName: config.failedValidationsTableName,
       timeoutMs: config.storageTimeoutMs,
       observer,

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { tablesConnectionString } from '../../shared/config';
+import { tablesAccess } from '../../shared/storage/access';
 import { isDevelopmentStorage, tableEndpoint } from '../../shared/storage/connection';
 import { AZURITE_ACCOUNT, startAzurite, type AzuriteHandle } from './azurite';
 
@@ -77,7 +77,9 @@ export async function ensureLocalStorage(
   env: NodeJS.ProcessEnv,
   log: (text: string) => void = () => undefined,
 ): Promise<AzuriteHandle | undefined> {
-  const connectionString = tablesConnectionString(env);
+  const access = tablesAccess(env);
+  if (access.kind === 'identity') return undefined;
+  const connectionString = access.connectionString;
   if (!isDevelopmentStorage(connectionString)) {
     const endpoint = new URL(tableEndpoint(connectionString));
     const port = Number(endpoint.port || (endpoint.protocol === 'https:' ? 443 : 80));

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const azurite = await startAzurite(values.disk ? { location: join(work, 'azurite') } : {});
   try {
     const repository = new TableLoyaltyAdmin({
-      connectionString: azurite.connectionString,
+      tables: azurite.connectionString,
       loyaltyTableName: 'MeasureMembers',
       balancesTableName: 'MeasureBalances',
       timeoutMs: 10_000,

@@ -5,6 +5,7 @@
  * AllowInsecureAuthInProduction rule). Nothing fails open.
  */
 import { ConfigError } from '../configError';
+import { list, read, secret, type Env } from '../env';
 
 export const AUTH_MODES = ['none', 'basic', 'apikey', 'certificate', 'bearer', 'entra'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -58,26 +59,6 @@ export interface AuthSettings {
   readonly certificate?: CertificateSettings;
   readonly bearer?: BearerSettings;
   readonly entra?: EntraSettings;
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-function read(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function list(env: Env, name: string): string[] {
-  return (read(env, name) ?? '')
-    .split(',')
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
-}
-
-/** Secrets are not trimmed inside (a password may end in a space), only checked for presence. */
-function secret(env: Env, name: string): string | undefined {
-  const value = env[name];
-  return value === undefined || value === '' ? undefined : value;
 }
 
 function requireSetting(env: Env, mode: AuthMode, name: string): string {

@@ -24,6 +24,7 @@ import type { Deps } from '../deps';
 import { describeError } from '../describeError';
 import { message } from '../i18n/messages';
 import { getRuntime } from '../runtime';
+import { describeTables } from '../storage/credential';
 import { ensureTablesInBackground } from '../storage/warmUp';
 
 let hooked = false;
@@ -45,6 +46,7 @@ function hookAppLifecycle(): void {
   hooked = true;
   app.hook.appStart(async () => {
     const deps = getRuntime();
+    console.log(`Storage: ${describeTables(deps.config.tables)}`);
     await ensureTablesInBackground([deps.repository, deps.attempts], (text) => console.warn(text));
   });
   app.hook.appTerminate(async () => {

@@ -1,4 +1,10 @@
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
+import type { TokenCredential } from '@azure/identity';
+
+/** Where a table client goes: a connection string, or a service URL and a token credential. */
+export type TablesTarget =
+  | { readonly connectionString: string }
+  | { readonly endpoint: string; readonly credential: TokenCredential };
 
 /** Parses `Key=Value;Key=Value` (keys case-insensitive; values may contain `=`). */
 export function connectionStringParts(connectionString: string): Map<string, string> {
@@ -30,16 +36,21 @@ export function tableEndpoint(connectionString: string): string {
 }
 
 /**
- * A TableClient for any connection string the app accepts: an Azure account, Cosmos DB for
- * Table, `UseDevelopmentStorage=true`, or an Azurite on another port given with an `http://`
- * TableEndpoint, which the SDK only accepts with allowInsecureConnection (as it does itself
- * for development storage).
+ * A TableClient for any target the app accepts: a service URL with a token credential (Entra
+ * ID), or a connection string: an Azure account, Cosmos DB for Table,
+ * `UseDevelopmentStorage=true`, or an Azurite on another port given with an `http://`
+ * TableEndpoint, which the SDK only accepts with allowInsecureConnection (as it does itself for
+ * development storage).
  */
 export function createTableClient(
-  connectionString: string,
+  target: TablesTarget | string,
   tableName: string,
   options: TableServiceClientOptions = {},
 ): TableClient {
+  if (typeof target === 'object' && 'credential' in target) {
+    return new TableClient(target.endpoint, tableName, target.credential, options);
+  }
+  const connectionString = typeof target === 'string' ? target : target.connectionString;
   const insecure = tableEndpoint(connectionString).toLowerCase().startsWith('http://');
   return TableClient.fromConnectionString(connectionString, tableName, {
     ...options,

@@ -6,7 +6,7 @@
 import { odata, type TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { normalizeEmail } from '../loyalty/email';
 import type { AttemptRecord, AttemptStore, CallOptions, FailedAttempts } from '../loyalty/ports';
-import { createTableClient } from './connection';
+import { createTableClient, type TablesTarget } from './connection';
 import { encodeKey } from './keys';
 import { attemptsFromRow } from './rows';
 import { ensureTable } from './tables';
@@ -30,7 +30,8 @@ interface AttemptEntity {
 }
 
 export interface TableAttemptStoreOptions {
-  readonly connectionString: string;
+  /** A connection string, or a service URL with a token credential (connection.ts). */
+  readonly tables: TablesTarget | string;
   readonly tableName: string;
   readonly timeoutMs?: number;
   readonly clientOptions?: TableServiceClientOptions;
@@ -43,7 +44,7 @@ export class TableAttemptStore implements AttemptStore {
   private ready: Promise<void> | undefined;
 
   constructor(options: TableAttemptStoreOptions) {
-    this.table = createTableClient(options.connectionString, options.tableName, {
+    this.table = createTableClient(options.tables, options.tableName, {
       retryOptions: RETRY_OPTIONS,
       ...options.clientOptions,
     });

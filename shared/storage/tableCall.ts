@@ -19,10 +19,18 @@ export function statusOf(error: unknown): number | undefined {
   return error instanceof RestError ? error.statusCode : undefined;
 }
 
-/** The service's error code: `x-ms-error-code`, where the SDK leaves `code` empty. */
+/**
+ * The service's error code: the SDK's `code`, else `x-ms-error-code`, else the error body's code
+ * (an XML answer, e.g. a 403 AuthenticationFailed for a token the account rejects).
+ */
 export function errorCode(error: unknown): string | undefined {
   if (!(error instanceof RestError)) return undefined;
-  return error.code ?? error.response?.headers.get('x-ms-error-code') ?? undefined;
+  const fromBody = (error.details as { errorCode?: unknown } | undefined)?.errorCode;
+  return (
+    error.code ??
+    error.response?.headers.get('x-ms-error-code') ??
+    (typeof fromBody === 'string' ? fromBody : undefined)
+  );
 }
 
 export function isTableNotFound(error: unknown): boolean {

@@ -21,7 +21,7 @@ import { normalizeEmail } from '../loyalty/email';
 import { byLoyaltyId, type LoyaltyMember } from '../loyalty/member';
 import { formatMoney, type Money } from '../loyalty/money';
 import type { BalanceLookup, CallOptions, FoundMember, LoyaltyRepository } from '../loyalty/ports';
-import { createTableClient } from './connection';
+import { createTableClient, type TablesTarget } from './connection';
 import { emailRowRange, encodeKey, memberKeys, memberPartition } from './keys';
 import {
   BALANCE_ROW,
@@ -42,7 +42,8 @@ import {
 } from './tableCall';
 
 export interface TableRepositoryOptions {
-  readonly connectionString: string;
+  /** A connection string, or a service URL with a token credential (connection.ts). */
+  readonly tables: TablesTarget | string;
   readonly loyaltyTableName: string;
   readonly balancesTableName: string;
   /** Upper bound of one storage call, including the SDK's own retries. */
@@ -64,16 +65,8 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
       retryOptions: RETRY_OPTIONS,
       ...options.clientOptions,
     };
-    this.members = createTableClient(
-      options.connectionString,
-      options.loyaltyTableName,
-      clientOptions,
-    );
-    this.balances = createTableClient(
-      options.connectionString,
-      options.balancesTableName,
-      clientOptions,
-    );
+    this.members = createTableClient(options.tables, options.loyaltyTableName, clientOptions);
+    this.balances = createTableClient(options.tables, options.balancesTableName, clientOptions);
     this.calls = { timeoutMs: options.timeoutMs ?? 1500, observer: options.observer };
   }
 

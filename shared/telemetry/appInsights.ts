@@ -27,10 +27,15 @@ function plainError(error: unknown): Error {
   return plain;
 }
 
-export function createAppInsightsTelemetry(
-  connectionString: string,
-  roleName = 'b2c-claims-api',
-): Telemetry {
+export interface AppInsightsOptions {
+  readonly connectionString: string;
+  /** Local authentication disabled: send with the managed identity's token (its client id). */
+  readonly entra?: { readonly clientId: string | undefined } | undefined;
+  readonly roleName?: string;
+}
+
+export function createAppInsightsTelemetry(options: AppInsightsOptions): Telemetry {
+  const { connectionString, entra, roleName = 'b2c-claims-api' } = options;
   process.env.APPLICATION_INSIGHTS_NO_STATSBEAT ??= 'true';
   process.env.APPLICATIONINSIGHTS_STATSBEAT_DISABLED ??= 'true';
   process.env.APPLICATIONINSIGHTS_SDKSTATS_DISABLED ??= 'true';
@@ -41,6 +46,14 @@ export function createAppInsightsTelemetry(
     useGlobalProviders: false,
   });
   client.config.samplingPercentage = 100;
+  if (entra !== undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const identity = require('@azure/identity') as typeof import('@azure/identity');
+    client.config.aadTokenCredential =
+      entra.clientId === undefined
+        ? new identity.ManagedIdentityCredential()
+        : new identity.ManagedIdentityCredential({ clientId: entra.clientId });
+  }
   client.context.tags[client.context.keys.cloudRole] = roleName;
 
   return {

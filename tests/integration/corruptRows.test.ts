@@ -60,7 +60,7 @@ let deps: TestDeps;
 beforeAll(async () => {
   const repository = tableRepository('Corrupt', tables);
   const attempts = new TableAttemptStore({
-    connectionString: azuriteConnectionString(),
+    tables: azuriteConnectionString(),
     tableName: attemptsTable,
   });
   await Promise.all([repository.init(), attempts.init()]);

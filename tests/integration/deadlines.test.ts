@@ -100,7 +100,7 @@ async function probeAll(repository: TableLoyaltyRepository): Promise<void> {
 
 function tableRepo(connectionString: string, httpClient?: HttpClient): TableLoyaltyRepository {
   return new TableLoyaltyRepository({
-    connectionString,
+    tables: connectionString,
     ...uniqueTableNames('Budget'),
     timeoutMs: config.storageTimeoutMs,
     clientOptions: httpClient ? { httpClient } : {},
@@ -195,7 +195,7 @@ describe('table creation', () => {
     const names = uniqueTableNames('Many');
     const instances = Array.from(
       { length: 5 },
-      () => new TableLoyaltyAdmin({ connectionString: azuriteConnectionString(), ...names }),
+      () => new TableLoyaltyAdmin({ tables: azuriteConnectionString(), ...names }),
     );
     await Promise.all(instances.map((r) => r.init()));
     expect(await instances[0]?.isEmpty()).toBe(true);
@@ -205,7 +205,7 @@ describe('table creation', () => {
     const transport = countingTransport();
     const names = uniqueTableNames('Gone');
     const repository = new TableLoyaltyRepository({
-      connectionString: azuriteConnectionString(),
+      tables: azuriteConnectionString(),
       ...names,
       clientOptions: { httpClient: transport },
     });

@@ -132,7 +132,7 @@ describe('when storage fails', () => {
       'refuses connections',
       async () => ({
         repo: new TableLoyaltyAdmin({
-          connectionString: azuriteOn(await refusingPort()),
+          tables: azuriteOn(await refusingPort()),
           ...uniqueTableNames('Refused'),
         }),
         done: async () => {},
@@ -144,7 +144,7 @@ describe('when storage fails', () => {
         const silent = await silentServer();
         return {
           repo: new TableLoyaltyAdmin({
-            connectionString: azuriteOn(silent.port),
+            tables: azuriteOn(silent.port),
             ...uniqueTableNames('Silent'),
             timeoutMs: 300,
           }),

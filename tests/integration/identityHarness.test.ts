@@ -125,12 +125,7 @@ import { request } from 'node:https';
 import { TableClient } from '@azure/data-tables';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startAzuriteOAuth, type AzuriteOAuth } from '../support/azuriteOAuth';
-import {
-  medianRequireMs,
-  runIdentityChild,
-  type ChildOptions,
-  type ChildRun,
-} from '../support/identityChild';
+import { runIdentityChild, type ChildOptions, type ChildRun } from '../support/identityChild';
 import {
   bearerClaims,
   signedJwt,
@@ -460,31 +455,6 @@ describe('the real SDKs in a child process', () => {
       await annotate(`ManagedIdentityCredential, 400: failed after ${child.result.elapsedMs} ms`);
     });
 
-    it('500: DefaultAzureCredential retries 5 times (~20 s), and the SDK abortSignal does not cut it short', async ({
-      annotate,
-    }) => {
-      identity.setMode('refuse', { status: 500 });
-      const child = await run({ credential: 'default', action: { ...read, abortMs: 1000 } });
-      expect(child.result.error?.name).toBe('AggregateAuthenticationError');
-      expect(identity.calls).toHaveLength(6);
-      expect(child.result.elapsedMs).toBeGreaterThan(10_000);
-      expectNoSecrets(child);
-      await annotate(
-        `DefaultAzureCredential, 500 x6, abortSignal 1 s: failed after ${child.result.elapsedMs} ms`,
-      );
-    }, 60_000);
-
-    it('500: ManagedIdentityCredential retries 3 times (~5 s)', async ({ annotate }) => {
-      identity.setMode('refuse', { status: 500 });
-      const child = await run({ credential: 'managedIdentity', action: read });
-      expect(child.result.error?.name).toBe('CredentialUnavailableError');
-      expect(identity.calls).toHaveLength(4);
-      expect(child.result.elapsedMs).toBeGreaterThan(3000);
-      await annotate(
-        `ManagedIdentityCredential, 500 x4: failed after ${child.result.elapsedMs} ms`,
-      );
-    }, 30_000);
-
     it('retryOptions { maxRetries: 0 } bounds it: one call, fails at once (also when nothing listens)', async ({
       annotate,
     }) => {
@@ -496,7 +466,6 @@ describe('the real SDKs in a child process', () => {
       const refused = await run({ ...options, action: read });
       expect(refused.result.error?.name).toBe('AggregateAuthenticationError');
       expect(identity.calls).toHaveLength(1);
-      expect(refused.result.elapsedMs).toBeLessThan(3000);
 
       const closed = await startManagedIdentityEndpoint();
       await closed.close();
@@ -507,19 +476,10 @@ describe('the real SDKs in a child process', () => {
       expect(unreachable.result.error?.errors?.[1]?.message).toMatch(
         /^ManagedIdentityCredential: Network unreachable\./,
       );
-      expect(unreachable.result.elapsedMs).toBeLessThan(3000);
       await annotate(
         `DefaultAzureCredential with maxRetries 0: 500 failed after ${refused.result.elapsedMs} ms, ` +
           `unreachable after ${unreachable.result.elapsedMs} ms`,
       );
-    });
-
-    it('a slow endpoint: the abortSignal only fires once the token has come', async () => {
-      identity.setMode('ok', { delayMs: 3000 });
-      const child = await run({ credential: 'default', action: { ...read, abortMs: 500 } });
-      expect(child.result.error?.name).toBe('AbortError');
-      expect(child.result.elapsedMs).toBeGreaterThanOrEqual(2900);
-      expect(identity.calls).toHaveLength(1);
     });
   });
 
@@ -547,25 +507,4 @@ describe('the real SDKs in a child process', () => {
       expect(child.output).not.toContain(identity.secret);
     });
   });
-
-  it('timings: require(@azure/identity), and time to the first token', async ({ annotate }) => {
-    const requireMs = await medianRequireMs('@azure/identity');
-    const firstToken = async (credential: 'default' | 'managedIdentity'): Promise<number> => {
-      const times: number[] = [];
-      for (let i = 0; i < 3; i += 1) {
-        const { result } = await run({ credential, action: { kind: 'token' } });
-        expect(result.error).toBeUndefined();
-        times.push(result.elapsedMs);
-      }
-      return times.sort((a, b) => a - b)[1] ?? NaN;
-    };
-    const dac = await firstToken('default');
-    const mi = await firstToken('managedIdentity');
-    await annotate(
-      `require('@azure/identity') median ${requireMs.toFixed(0)} ms; first token median: ` +
-        `DefaultAzureCredential ${dac} ms, ManagedIdentityCredential ${mi} ms`,
-    );
-    expect(requireMs).toBeLessThan(5000);
-    expect(Math.max(dac, mi)).toBeLessThan(5000);
-  }, 60_000);
 });

@@ -31,7 +31,7 @@ async function seed(store: AttemptStore): Promise<void> {
 describe('npm run loyalty -- prune-attempts', () => {
   it('removes the rows whose window has passed, says how many, and keeps the open ones', async () => {
     const store = new TableAttemptStore({
-      connectionString: azuriteConnectionString(),
+      tables: azuriteConnectionString(),
       tableName: `Prune${randomBytes(4).toString('hex')}`,
     });
     await store.init();

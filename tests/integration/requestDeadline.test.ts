@@ -63,7 +63,7 @@ describe("after a request's deadline, none of its storage calls is in flight", (
     const clientOptions = { httpClient: transport, retryOptions: { maxRetries: 0 } };
     const repository = tableRepository('Deadline', { clientOptions, timeoutMs: 1500 });
     const attempts = new TableAttemptStore({
-      connectionString: azuriteConnectionString(),
+      tables: azuriteConnectionString(),
       tableName: 'DeadlineAttempts',
       clientOptions,
       timeoutMs: 1500,

@@ -18,7 +18,7 @@ const newTable = () => `Attempts${randomBytes(4).toString('hex')}`;
 
 attemptStoreContract('Table Storage (Azurite)', async () => {
   const store = new TableAttemptStore({
-    connectionString: azuriteConnectionString(),
+    tables: azuriteConnectionString(),
     tableName: newTable(),
   });
   await store.init();
@@ -37,7 +37,7 @@ describe('ValidateProfile throttles guessing', () => {
         repository,
         env,
         clock: () => now,
-        attempts: new TableAttemptStore({ connectionString: azuriteConnectionString(), tableName }),
+        attempts: new TableAttemptStore({ tables: azuriteConnectionString(), tableName }),
       }),
     );
   let first: ReturnType<typeof instance>;

@@ -76,7 +76,7 @@ describe('50 concurrent wrong guesses and the right one, over two instances', ()
     const attemptsTable = `BurstAttempts${randomBytes(4).toString('hex')}`;
     const instance = (): Instance => {
       const attempts = new TableAttemptStore({
-        connectionString: azuriteConnectionString(),
+        tables: azuriteConnectionString(),
         tableName: attemptsTable,
       });
       return { repository: tableRepository('Burst', tables), attempts };

@@ -174,27 +174,3 @@ export function runIdentityChild(
     });
   });
 }
-
-/** Median wall time (ms) of `require(moduleName)` in fresh node processes. */
-export async function medianRequireMs(moduleName: string, runs = 3): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i += 1) {
-    const script =
-      `const t = process.hrtime.bigint(); require(${JSON.stringify(moduleName)});` +
-      `console.log(Number(process.hrtime.bigint() - t) / 1e6);`;
-    const ms = await new Promise<number>((resolve, reject) => {
-      const child = spawn(process.execPath, ['-e', script], {
-        cwd: APP_ROOT,
-        env: { PATH: process.env.PATH ?? '' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-      child.once('error', reject);
-      child.once('exit', () => resolve(Number(out.trim())));
-    });
-    times.push(ms);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? NaN;
-}

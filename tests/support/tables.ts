@@ -23,7 +23,7 @@ export function tableRepository(
   overrides: Partial<TableAdminOptions> = {},
 ): TableLoyaltyAdmin {
   return new TableLoyaltyAdmin({
-    connectionString: azuriteConnectionString(),
+    tables: azuriteConnectionString(),
     ...uniqueTableNames(prefix),
     ...overrides,
   });

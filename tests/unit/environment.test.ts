@@ -85,10 +85,26 @@ describe('the storage settings alone (the loyalty CLI)', () => {
   it('need no caller check in any environment', () => {
     for (const env of PRODUCTION_LIKE) {
       expect(loadStorageSettings(env)).toMatchObject({
-        tablesConnectionString: 'UseDevelopmentStorage=true',
+        tables: { connectionString: 'UseDevelopmentStorage=true' },
         loyaltyTableName: 'LoyaltyMembers',
         failedValidationsTableName: 'FailedValidations',
       });
     }
+  });
+});
+
+describe('a Key Vault reference App Service could not resolve', () => {
+  const reference = '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/api-key)';
+  it.each([
+    ['API_KEY', { API_AUTH: 'apikey', API_KEY: reference }],
+    [
+      'BASIC_AUTH_PASSWORD',
+      { API_AUTH: 'basic', BASIC_AUTH_USERNAME: 'b2c', BASIC_AUTH_PASSWORD: reference },
+    ],
+    ['TELEMETRY_HASH_KEY', { API_AUTH: 'none', TELEMETRY_HASH_KEY: reference }],
+  ])('in %s is refused at start, naming it, never used as the secret', (name, settings) => {
+    const env = { AZURE_FUNCTIONS_ENVIRONMENT: 'Development', ...settings };
+    expect(() => loadConfig(env)).toThrow(`Setting ${name} is an unresolved Key Vault reference`);
+    expect(() => loadConfig(env)).toThrow('Key Vault Secrets User');
   });
 });
