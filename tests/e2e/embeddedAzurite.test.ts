@@ -95,7 +95,7 @@ describe.skipIf(portBusy)('npm start as a server (port 10002 free)', () => {
     ],
     [
       'a server that does not speak HTTP',
-      () => createTcpServer((s) => s.end()),
+      () => createTcpServer((s) => s.destroy()),
       /does not answer HTTP/,
     ],
   ])(
