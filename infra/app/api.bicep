@@ -207,9 +207,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     clientCertEnabled: certificateAuth
     clientCertMode: certificateAuth ? resolvedClientCertMode : 'Required'
     clientCertExclusionPaths: certificateAuth ? '/api/health' : ''
+    // Not ftpsState: ARM refuses Site.SiteConfig.FtpsState (with use32BitWorkerProcess,
+    // preWarmedInstanceCount, netFrameworkVersion, functionsRuntimeScaleMonitoringEnabled) for a
+    // Flex Consumption site ("... for Flex Consumption sites is invalid", Azure/azure-cli#31414).
     siteConfig: {
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
     }
     functionAppConfig: {
       deployment: {
