@@ -47,11 +47,15 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
       name: 'standard'
     }
     enableRbacAuthorization: true
+    // Ignored under RBAC, but the API's VaultProperties call accessPolicies required on create
+    // (unless createMode is recover); an empty list, as the AVM key-vault module sends.
+    accessPolicies: []
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
-    // The API refuses false once true was set; null leaves it unset.
+    // The API never accepts false here (enabling is irreversible): null leaves it off.
     enablePurgeProtection: enablePurgeProtection ? true : null
-    // Flex Consumption cannot resolve Key Vault references to a network-restricted vault.
+    // Without virtual network integration (none here), App Service cannot resolve Key Vault
+    // references to a network-restricted vault.
     publicNetworkAccess: 'Enabled'
     networkAcls: {
       defaultAction: 'Allow'
