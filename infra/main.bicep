@@ -14,8 +14,47 @@ targetScope = 'subscription'
 @description('Name of the azd environment (AZURE_ENV_NAME): names the resource group, seeds the other names, and tags every resource azd-env-name.')
 param environmentName string
 
+// Flex Consumption runs in a subset of regions; azd offers only these when it asks for the
+// location, so a region without Flex Consumption fails here, before a resource group exists in
+// it (a failed plan would leave rg-<env> behind in the wrong region). The list is the one of
+// Microsoft's TypeScript Flex Consumption quickstart (Azure-Samples/functions-quickstart-
+// typescript-azd, 2026-02-24) without its canary region; `az functionapp
+// list-flexconsumption-locations -o table` prints the current one: add a region it names.
 @minLength(1)
-@description('Region of every resource (AZURE_LOCATION). Flex Consumption runs in a subset of regions: az functionapp list-flexconsumption-locations.')
+@description('Region of every resource (AZURE_LOCATION): one that offers Flex Consumption.')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 @metadata({
   azd: {
     type: 'location'
