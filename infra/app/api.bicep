@@ -122,8 +122,10 @@ var keyVaultReference = {
 // is left out (the app then uses its default); secrets appear only as Key Vault references.
 // Not set on purpose: FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION (Flex
 // Consumption takes the runtime from functionAppConfig), AzureWebJobsStorage and
-// TABLES_CONNECTION_STRING (no connection strings: identity only), AZURE_FUNCTIONS_ENVIRONMENT
-// (never Development in Azure), PORT and SEED_DEMO_DATA (local host only).
+// TABLES_CONNECTION_STRING (no connection strings: identity only),
+// AzureWebJobsStorage__tableServiceUri and __accountName (alternatives to TABLES_ENDPOINT),
+// AZURE_FUNCTIONS_ENVIRONMENT (never Development in Azure), PORT and SEED_DEMO_DATA (local host
+// only).
 // app-settings:begin
 var allAppSettings = {
   AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
