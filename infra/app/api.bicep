@@ -99,7 +99,9 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 var callerChecks = map(split(toLower(apiAuth), ','), check => trim(check))
 var certificateAuth = contains(callerChecks, 'certificate')
 var onlyCertificateAuth = certificateAuth && length(filter(callerChecks, check => check != 'certificate' && !empty(check))) == 0
-var resolvedClientCertMode = !empty(clientCertMode) ? clientCertMode : (onlyCertificateAuth ? 'Required' : 'OptionalInteractiveUser')
+// Written so that its type is the site property's, 'Required' | 'Optional' |
+// 'OptionalInteractiveUser' without the parameter's '' (else Bicep warns BCP036).
+var resolvedClientCertMode = clientCertMode == 'Required' || (empty(clientCertMode) && onlyCertificateAuth) ? 'Required' : (clientCertMode == 'Optional' ? 'Optional' : 'OptionalInteractiveUser')
 
 // All HTTP functions form the Flex Consumption scale group 'http'. Always-ready instances skip
 // the cold start, which an Entra call (1 s by default) cannot afford.
