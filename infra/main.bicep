@@ -401,6 +401,6 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output TABLES_ENDPOINT string = storage.outputs.tableEndpoint
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
-output AZURE_CLIENT_ID string = identity.outputs.clientId
+output AZURE_APP_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
