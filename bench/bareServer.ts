@@ -5,9 +5,10 @@
  * Functions library, no validation, no language choice, no logging, no request budget: what is
  * left is the price of HTTP, JSON and the storage calls, which no implementation can avoid.
  *
- * ValidateProfile keeps the app's guessing throttle, because it decides the answer: the member
- * and the email's failure counter are read in parallel, and a failure writes the counter with
- * the ETag of that read (insert when there was none; on a conflict, read and write again).
+ * ValidateProfile keeps the app's guessing throttle, because it decides the answer: a right pair
+ * is one point read of the member (whose row carries the throttle's mark); a wrong one then reads
+ * the email's failure counter and writes it with the ETag of that read (insert when there was
+ * none; on a conflict, read and write again).
  *
  * Env: PORT, TABLES_CONNECTION_STRING, LOYALTY_TABLE_NAME, BALANCES_TABLE_NAME,
  * FAILED_VALIDATIONS_TABLE_NAME, MAX_FAILED_VALIDATIONS, FAILED_VALIDATION_WINDOW_MINUTES.
@@ -28,6 +29,7 @@ interface Member {
   loyaltyId: string;
   promoCode: string;
   status: string;
+  throttledUntil?: string;
 }
 
 type Claims = Record<string, unknown>;
@@ -146,18 +148,19 @@ async function validateProfile(claims: Claims): Promise<Answer> {
   const email = text(claims.email).toLowerCase();
   const loyaltyId = text(userFlow ? claims.extension_loyaltyId : claims.loyaltyId);
   const memberKey = memberKeys(email, loyaltyId);
-  const [member, counter] = await Promise.all([
-    pointRead<Member>(members, memberKey.partitionKey, memberKey.rowKey),
-    pointRead<Counter>(failures, key(email), COUNTER_ROW),
-  ]);
-  if (windowOpen(counter, Date.now()) && counter.count >= maxFailures) {
-    return rejection(
+  const member = await pointRead<Member>(members, memberKey.partitionKey, memberKey.rowKey);
+  const throttled = (): Answer =>
+    rejection(
       userFlow,
       'TooManyAttempts',
       'Too many attempts. Please wait a few minutes and try again.',
     );
+  if (member?.throttledUntil !== undefined && Date.parse(member.throttledUntil) > Date.now()) {
+    return throttled();
   }
   if (member === undefined) {
+    const counter = await pointRead<Counter>(failures, key(email), COUNTER_ROW);
+    if (windowOpen(counter, Date.now()) && counter.count >= maxFailures) return throttled();
     await recordFailure(key(email), counter);
     return rejection(
       userFlow,

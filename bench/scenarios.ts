@@ -49,7 +49,7 @@ export const SCENARIOS: readonly Scenario[] = [
     what: 'promoCode (200)',
     path: '/api/ValidateProfile',
     expectedStatus: 200,
-    storageCalls: '2 point reads in parallel (member, failure counter)',
+    storageCalls: '1 point read (member)',
     request: (user) => ({
       body: JSON.stringify({ email: user.email, loyaltyId: user.loyaltyId, lang: '1033' }),
       expected: JSON.stringify({ promoCode: user.promoCode }),
@@ -62,7 +62,7 @@ export const SCENARIOS: readonly Scenario[] = [
     what: 'not associated (409)',
     path: '/api/ValidateProfile',
     expectedStatus: 409,
-    storageCalls: '2 point reads in parallel (member: 404, failure counter), 1 counter write',
+    storageCalls: '2 point reads (member: 404, then failure counter), 1 counter write',
     request: (user) => ({
       body: JSON.stringify({ email: user.email, loyaltyId: unknownLoyaltyId(user), lang: '1033' }),
       expected: JSON.stringify({
@@ -81,7 +81,7 @@ export const SCENARIOS: readonly Scenario[] = [
     what: 'PostAttributeCollection',
     path: '/api/ValidateProfile',
     expectedStatus: 200,
-    storageCalls: '2 point reads in parallel (member, failure counter)',
+    storageCalls: '1 point read (member)',
     request: (user) => ({
       body: JSON.stringify({
         step: 'PostAttributeCollection',

@@ -26,11 +26,30 @@ const APP_ROOT = resolve(__dirname, '..', '..');
 /** How long start-up waits for the demo data to be seeded before it serves anyway. */
 const SEED_WAIT_MS = 1500;
 
+/**
+ * Information lines (one per request, among others) are written a batch at a time, once per turn
+ * of the event loop: a write per line would cost a request more than its own work. Warnings and
+ * errors go out at once; pending lines are flushed before them, so the order holds.
+ */
+let pending: string[] = [];
+function flushLog(): void {
+  if (pending.length === 0) return;
+  const lines = pending;
+  pending = [];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+process.on('exit', flushLog);
+
 function log(level: LogLevel, text: string): void {
+  if (level === 'trace' || level === 'debug' || level === 'none') return;
   const line = `[${new Date().toISOString()}] ${text}`;
-  if (level === 'error' || level === 'critical') console.error(line);
-  else if (level === 'warning') console.warn(line);
-  else if (level !== 'trace' && level !== 'debug') console.log(line);
+  if (level === 'information') {
+    if (pending.push(line) === 1) setImmediate(flushLog);
+    return;
+  }
+  flushLog();
+  if (level === 'warning') console.warn(line);
+  else console.error(line);
 }
 
 /** Calls `gone` once the parent process has exited (checked every second; keeps nothing alive). */

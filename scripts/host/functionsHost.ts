@@ -2,8 +2,8 @@
  * A small local stand-in for the Azure Functions host, serving the functions the app registers
  * with `app.http` exactly as they are: it provides the `@azure/functions-core` module the
  * library registers through (the real host injects it), loads the files `package.json` `main`
- * names, runs `appStart` hooks, and turns each HTTP request into the library's own `HttpRequest`
- * and `InvocationContext`.
+ * names, runs `appStart` hooks, and turns each HTTP request into an `HttpRequest` (the library's
+ * interface over the bytes read, localRequest.ts) and the library's own `InvocationContext`.
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import Module from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { format } from 'node:util';
+import { LocalHttpRequest } from './localRequest';
 
 export type LogLevel =
   'trace' | 'debug' | 'information' | 'warning' | 'error' | 'critical' | 'none';
@@ -169,6 +170,49 @@ function headersOf(request: IncomingMessage): Record<string, string> {
   return headers;
 }
 
+interface Answer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly payload: Buffer;
+}
+
+async function fromHttpResponse(
+  response: import('@azure/functions').HttpResponse,
+): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => (headers[name] = value));
+  return { status: response.status, headers, payload: Buffer.from(await response.arrayBuffer()) };
+}
+
+/** Statuses whose answers have no body (the library drops it, as fetch's Response does). */
+const NULL_BODY = new Set([204, 205, 304]);
+
+/**
+ * The common answer, `{ status, jsonBody, headers }` with plain string headers and no cookies,
+ * written as the library's HttpResponse writes it (JSON.stringify of jsonBody; content-type
+ * application/json unless given) without building one: its web streams cost more than the rest
+ * of a request. Anything else goes through HttpResponse itself.
+ */
+function jsonAnswer(result: unknown): Answer | undefined {
+  if (typeof result !== 'object' || result === null) return undefined;
+  const init = result as import('@azure/functions').HttpResponseInit;
+  const status = init.status ?? 200;
+  if (init.jsonBody === undefined || init.cookies !== undefined || NULL_BODY.has(status)) {
+    return undefined;
+  }
+  const headers: Record<string, string> = {};
+  if (init.headers !== undefined) {
+    if (typeof init.headers !== 'object' || Array.isArray(init.headers)) return undefined;
+    if (init.headers instanceof Headers) return undefined;
+    for (const [name, value] of Object.entries(init.headers)) {
+      if (typeof value !== 'string') return undefined;
+      headers[name.toLowerCase()] = value;
+    }
+  }
+  headers['content-type'] ??= 'application/json';
+  return { status, headers, payload: Buffer.from(JSON.stringify(init.jsonBody), 'utf8') };
+}
+
 /** An HTTP server that routes `/<prefix>/<route>` to the registered handlers. */
 export function createHost(options: HostOptions): Server {
   // Loaded here, after installCoreApi, so the library sees this host's core API.
@@ -204,14 +248,21 @@ export function createHost(options: HostOptions): Server {
         hostError(response, 413, 'The request body is too large.');
         return done(413);
       }
-      const httpRequest = new functionsLib.HttpRequest({
-        method,
-        url: url.toString(),
-        headers: headersOf(request),
-        query: Object.fromEntries(url.searchParams),
-        params: {},
-        body: body.length > 0 ? { bytes: body } : undefined,
-      });
+      const headers = headersOf(request);
+      const href = url.toString();
+      const hasBody = body.length > 0 && method !== 'GET' && method !== 'HEAD';
+      const httpRequest = new LocalHttpRequest(
+        { method, url: href, headers, query: url.searchParams, body: hasBody ? body : undefined },
+        () =>
+          new functionsLib.HttpRequest({
+            method,
+            url: href,
+            headers,
+            query: Object.fromEntries(url.searchParams),
+            params: {},
+            body: body.length > 0 ? { bytes: body } : undefined,
+          }),
+      );
       const invocationId = randomUUID();
       const context = new functionsLib.InvocationContext({
         invocationId,
@@ -220,19 +271,19 @@ export function createHost(options: HostOptions): Server {
           options.log(level as LogLevel, `[${fn.name}] ${format(...args)}`),
       });
       const result = await fn.handler(httpRequest, context);
-      const httpResponse =
+      const answer =
         result instanceof functionsLib.HttpResponse
-          ? result
-          : new functionsLib.HttpResponse(
-              (result ?? {}) as import('@azure/functions').HttpResponseInit,
-            );
-      const payload = Buffer.from(await httpResponse.arrayBuffer());
-      const headers: Record<string, string> = {};
-      httpResponse.headers.forEach((value, name) => (headers[name] = value));
-      headers['content-length'] = String(payload.length);
-      response.writeHead(httpResponse.status, headers);
-      response.end(method === 'HEAD' ? undefined : payload);
-      done(httpResponse.status);
+          ? await fromHttpResponse(result)
+          : (jsonAnswer(result) ??
+            (await fromHttpResponse(
+              new functionsLib.HttpResponse(
+                (result ?? {}) as import('@azure/functions').HttpResponseInit,
+              ),
+            )));
+      answer.headers['content-length'] = String(answer.payload.length);
+      response.writeHead(answer.status, answer.headers);
+      response.end(method === 'HEAD' ? undefined : answer.payload);
+      done(answer.status);
     } catch (error) {
       options.log(
         'error',

@@ -6,7 +6,7 @@
  * wrong, never the secret.
  */
 import type { HttpRequest } from '@azure/functions';
-import { boundedSignal } from '../abort';
+import { boundedSignal, type Signal } from '../abort';
 import { pass, refuse, type Check } from './check';
 import { checkApiKey, checkBasic, checkCertificate } from './secretChecks';
 import type { AuthMode, AuthSettings } from './settings';
@@ -25,7 +25,7 @@ export type AuthOutcome =
 
 export interface Authenticator {
   /** Checks the caller; `signal` is the request's deadline (a wait for signing keys ends there). */
-  authenticate(request: HttpRequest, signal?: AbortSignal): Promise<AuthOutcome>;
+  authenticate(request: HttpRequest, signal?: Signal): Promise<AuthOutcome>;
   /** Stops the background refresh of signing keys. */
   close(): void;
 }
@@ -68,7 +68,7 @@ export function createAuthenticator(
   const run = async (
     mode: AuthMode,
     request: HttpRequest,
-    signal: AbortSignal | undefined,
+    signal: Signal | undefined,
   ): Promise<Check> => {
     switch (mode) {
       case 'none':

@@ -6,7 +6,7 @@
  * first keys waits for them at most until its own deadline.
  */
 import type { FlattenedJWSInput, JSONWebKeySet, JWSHeaderParameters, KeyLike } from 'jose';
-import { untilAborted } from '../abort';
+import { untilAborted, type Signal } from '../abort';
 
 export interface SigningKeysOptions {
   /** The key set's URL, or how to find it (an issuer's OpenID configuration). */
@@ -23,11 +23,7 @@ export interface SigningKeysOptions {
 
 export interface SigningKeys {
   /** The key a token names; waits for the first key set at most until `signal` aborts. */
-  keyFor(
-    header: JWSHeaderParameters,
-    token: FlattenedJWSInput,
-    signal?: AbortSignal,
-  ): Promise<KeyLike>;
+  keyFor(header: JWSHeaderParameters, token: FlattenedJWSInput, signal?: Signal): Promise<KeyLike>;
   /** Stops the background refresh (tests, shutdown). */
   close(): void;
 }
@@ -110,7 +106,7 @@ export function signingKeys(options: SigningKeysOptions): SigningKeys {
   };
 
   /** The key set being fetched (or a new fetch), waited for at most until `signal` aborts. */
-  const fresh = (signal: AbortSignal | undefined): Promise<Resolver> =>
+  const fresh = (signal: Signal | undefined): Promise<Resolver> =>
     untilAborted(fetching ?? refresh(), signal).catch((error: unknown) => {
       throw new SigningKeysUnavailable(error);
     });

@@ -4,6 +4,7 @@
  * (Microsoft Entra client credentials) and `entra` (the authentication events service) are two
  * policies of this one check.
  */
+import type { Signal } from '../abort';
 import type { HttpRequest } from '@azure/functions';
 import type { JWTPayload } from 'jose';
 import { refuse, pass, type Check } from './check';
@@ -52,7 +53,7 @@ export async function checkToken(
   policy: TokenPolicy,
   keys: SigningKeys,
   request: HttpRequest,
-  signal: AbortSignal | undefined,
+  signal: Signal | undefined,
 ): Promise<Check> {
   const name = policy.scheme;
   const match = /^Bearer[ ]+([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)[ ]*$/i.exec(

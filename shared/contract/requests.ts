@@ -185,12 +185,14 @@ function fromHeaders(request: HttpRequest): RawClaims {
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
+const SKIP_IN_QUERY: ReadonlySet<string> = new Set(['code']);
+const SKIP_NOTHING: ReadonlySet<string> = new Set();
+
 /** The raw claims of a request, or the 4xx that explains why they cannot be read. */
 export async function readClaims(request: HttpRequest): Promise<Parsed<RawClaims>> {
-  const url = new URL(request.url);
   if (request.method === 'GET' || request.method === 'HEAD') {
     // `code` is the Functions key, never a claim.
-    const query = fromPairs(url.searchParams, new Set(['code']));
+    const query = fromPairs(request.query, SKIP_IN_QUERY);
     if (!query.ok || query.value.size > 0) return query;
     return { ok: true, value: fromHeaders(request) };
   }
@@ -233,7 +235,7 @@ export async function readClaims(request: HttpRequest): Promise<Parsed<RawClaims
         ),
       );
     }
-    return fromPairs(new URLSearchParams(text), new Set());
+    return fromPairs(new URLSearchParams(text), SKIP_NOTHING);
   }
 
   let body: unknown;

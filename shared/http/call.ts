@@ -74,6 +74,36 @@ export function tag(context: InvocationContext, text: string): string {
   return `${context.functionName} [${context.invocationId}] ${text}`;
 }
 
+/**
+ * How to answer in one dialect, at one step, in one language: what a degraded answer needs, and
+ * the base of a Call. A class, so a request builds fields, not a dozen closures.
+ */
+export class ScopedAnswer implements AnswerScope {
+  constructor(
+    protected readonly deps: Deps,
+    readonly context: InvocationContext,
+    readonly dialect: Dialect,
+    readonly step: UserFlowStep | undefined,
+    readonly language: Language,
+    readonly entra: EntraContext | undefined = undefined,
+  ) {}
+
+  message(key: MessageKey, values?: Readonly<Record<string, string>>): string {
+    return message(this.language, key, values);
+  }
+
+  answer(decision: Decision): HttpResponseInit {
+    return answer(decision, {
+      dialect: this.dialect,
+      step: this.step,
+      requestId: this.context.invocationId,
+      extensionsAppId: this.deps.config.extensionsAppId,
+      warn: (text) => this.context.warn(tag(this.context, text)),
+      entra: this.entra,
+    });
+  }
+}
+
 /** The answer scope of a call whose claims are not (or not yet) known. */
 export function answerScope(
   deps: Deps,
@@ -81,23 +111,67 @@ export function answerScope(
   dialect: Dialect,
   step: UserFlowStep | undefined,
   language: Language,
-  entra?: EntraContext,
 ): AnswerScope {
-  return {
-    dialect,
-    step,
-    language,
-    message: (key, values) => message(language, key, values),
-    answer: (decision) =>
-      answer(decision, {
-        dialect,
-        step,
-        requestId: context.invocationId,
-        extensionsAppId: deps.config.extensionsAppId,
-        warn: (text) => context.warn(tag(context, text)),
-        entra,
-      }),
-  };
+  return new ScopedAnswer(deps, context, dialect, step, language);
+}
+
+class ParsedCall extends ScopedAnswer implements Call {
+  readonly functionName: string;
+  readonly requestId: string;
+
+  constructor(
+    deps: Deps,
+    context: InvocationContext,
+    dialect: Dialect,
+    step: UserFlowStep | undefined,
+    language: Language,
+    entra: EntraContext | undefined,
+    readonly input: ClaimsInput,
+    readonly deadline: Deadline,
+    private readonly reject: (
+      error: ApiError,
+      dialect: Dialect,
+      language?: Language,
+    ) => HttpResponseInit,
+  ) {
+    super(deps, context, dialect, step, language, entra);
+    this.functionName = context.functionName;
+    this.requestId = context.invocationId;
+  }
+
+  fail(error: ApiError): HttpResponseInit {
+    return this.reject(error, this.dialect, this.language);
+  }
+
+  warn(text: string): void {
+    this.context.warn(tag(this.context, text));
+  }
+
+  userRef(email: string): TelemetryProperties {
+    if (!this.deps.telemetry.enabled) return {};
+    const key = this.deps.config.telemetryHashKey;
+    return {
+      emailDomain: emailDomain(email),
+      userHash:
+        key === undefined
+          ? undefined
+          : createHmac('sha256', key).update(normalizeEmail(email)).digest('hex').slice(0, 32),
+    };
+  }
+
+  track(outcome: string, extra: TelemetryProperties = {}): void {
+    if (!this.deps.telemetry.enabled) return;
+    this.deps.telemetry.trackEvent(this.functionName, {
+      function: this.functionName,
+      dialect: this.dialect,
+      step: this.step,
+      outcome,
+      language: this.language,
+      correlationId: guidOrNothing(this.input.correlationId),
+      clientId: guidOrNothing(this.input.client_id),
+      ...extra,
+    });
+  }
 }
 
 export async function parseCall(
@@ -166,37 +240,16 @@ export async function parseCall(
   const missing = required[dialect]?.find((name) => input[name] === undefined);
   if (missing !== undefined) return failWith(missingClaim(missing), dialect, choice.language);
 
-  const call: Call = {
-    ...answerScope(deps, context, dialect, step, choice.language, entra),
-    functionName: context.functionName,
-    input,
-    entra,
-    requestId,
+  const call = new ParsedCall(
+    deps,
     context,
+    dialect,
+    step,
+    choice.language,
+    entra,
+    input,
     deadline,
-    fail: (error) => reject(error, dialect, choice.language),
-    warn: (text) => context.warn(tag(context, text)),
-    userRef: (email) => ({
-      emailDomain: emailDomain(email),
-      userHash:
-        deps.config.telemetryHashKey === undefined
-          ? undefined
-          : createHmac('sha256', deps.config.telemetryHashKey)
-              .update(normalizeEmail(email))
-              .digest('hex')
-              .slice(0, 32),
-    }),
-    track: (outcome, extra = {}) =>
-      deps.telemetry.trackEvent(context.functionName, {
-        function: context.functionName,
-        dialect,
-        step,
-        outcome,
-        language: choice.language,
-        correlationId: guidOrNothing(input.correlationId),
-        clientId: guidOrNothing(input.client_id),
-        ...extra,
-      }),
-  };
+    reject,
+  );
   return { ok: true, value: call };
 }

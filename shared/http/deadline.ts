@@ -4,7 +4,7 @@
  * for signing keys, so no I/O of a request outlives it. The budget can only shrink: an Entra
  * call, once recognised, gets ENTRA_REQUEST_BUDGET_MS counted from the arrival.
  */
-import { untilAborted } from '../abort';
+import { SignalController, untilAborted, type Signal } from '../abort';
 
 export class DeadlineExceeded extends Error {
   constructor(readonly budgetMs: number) {
@@ -13,8 +13,11 @@ export class DeadlineExceeded extends Error {
   }
 }
 
+/** Why I/O still running after the answer is cancelled (one object: nothing to build per call). */
+const ANSWERED = Object.freeze(new Error('the request was answered'));
+
 export class Deadline {
-  private readonly controller = new AbortController();
+  private readonly controller = new SignalController();
   private readonly startedAt = performance.now();
   private timer: NodeJS.Timeout | undefined;
   private budget: number;
@@ -25,7 +28,7 @@ export class Deadline {
   }
 
   /** Aborts when the budget is spent (or the request is over): pass it to every I/O call. */
-  get signal(): AbortSignal {
+  get signal(): Signal {
     return this.controller.signal;
   }
 
@@ -51,7 +54,7 @@ export class Deadline {
   /** Ends the deadline early (the answer went out): I/O still running is cancelled. */
   settle(): void {
     clearTimeout(this.timer);
-    if (!this.expired) this.controller.abort(new Error('the request was answered'));
+    this.controller.abort(ANSWERED);
   }
 
   /** The work's result, or DeadlineExceeded when the budget runs out first. */

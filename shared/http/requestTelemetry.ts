@@ -14,6 +14,7 @@ export function trackRequest(
     readonly step: UserFlowStep | undefined;
   },
 ): void {
+  if (!telemetry.enabled) return;
   const url = new URL(request.url);
   telemetry.trackRequest({
     name: `${request.method} ${url.pathname}`,

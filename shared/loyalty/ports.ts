@@ -4,12 +4,13 @@
  * adapter may report. The Table Storage and in-memory adapters (shared/storage/) implement them
  * and pass one contract suite each (tests/support/*Contract.ts).
  */
+import type { Signal } from '../abort';
 import type { LoyaltyMember } from './member';
 import type { Money } from './money';
 
 /** Per call: the request's deadline, so no storage call outlives its request. */
 export interface CallOptions {
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: Signal | undefined;
 }
 
 /** A member as a point read finds it, with the throttle's mark when guessing is throttled. */

@@ -6,7 +6,7 @@
  * memberships as throttled, so a right guess, which reads only its membership (one round trip),
  * is answered "too many attempts" too from the moment the last failure has landed.
  */
-import { sleep } from '../abort';
+import { sleep, type Signal } from '../abort';
 import type { AttemptStore, FailedAttempts, LoyaltyRepository } from './ports';
 
 export interface ThrottlePolicy {
@@ -17,7 +17,7 @@ export interface ThrottlePolicy {
 
 /** The request's budget as the throttle sees it: when to stop retrying a contended write. */
 export interface Budget {
-  readonly signal: AbortSignal;
+  readonly signal: Signal;
   remainingMs(): number;
 }
 

@@ -4,7 +4,7 @@
  * into StorageUnavailableError, which the functions degrade on.
  */
 import { RestError, type TableClient, type TableServiceClientOptions } from '@azure/data-tables';
-import { boundedSignal } from '../abort';
+import { boundedSignal, type Signal } from '../abort';
 import type { Telemetry } from '../telemetry/telemetry';
 import { StorageUnavailableError } from '../loyalty/ports';
 
@@ -84,8 +84,8 @@ export async function tableCall<T>(
   operation: string,
   table: TableClient,
   options: TableCallOptions,
-  run: (abortSignal: AbortSignal) => Promise<T>,
-  signal?: AbortSignal,
+  run: (abortSignal: Signal) => Promise<T>,
+  signal?: Signal,
 ): Promise<T> {
   const started = performance.now();
   let status = 200;

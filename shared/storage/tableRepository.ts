@@ -11,6 +11,7 @@
  * User values only ever reach a filter through the SDK's `odata` escaping, and keys are encoded
  * (keys.ts). Rows are read through rows.ts, the one parser per table.
  */
+import type { Signal } from '../abort';
 import {
   odata,
   type TableClient,
@@ -237,8 +238,8 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
   protected call<T>(
     operation: string,
     table: TableClient,
-    run: (abortSignal: AbortSignal) => Promise<T>,
-    signal?: AbortSignal,
+    run: (abortSignal: Signal) => Promise<T>,
+    signal?: Signal,
   ): Promise<T> {
     return tableCall(operation, table, this.calls, run, signal);
   }

@@ -4,6 +4,7 @@
  * identity with Storage Table Data Contributor on an account whose tables were made by the
  * deployment) when the table turns out to exist.
  */
+import type { Signal } from '../abort';
 import type { TableClient } from '@azure/data-tables';
 import { StorageUnavailableError } from '../loyalty/ports';
 import { isTableNotFound, statusOf, tableCall, type TableCallOptions } from './tableCall';
@@ -11,7 +12,7 @@ import { isTableNotFound, statusOf, tableCall, type TableCallOptions } from './t
 export async function ensureTable(
   table: TableClient,
   calls: TableCallOptions,
-  signal?: AbortSignal,
+  signal?: Signal,
 ): Promise<void> {
   try {
     await tableCall(
@@ -31,7 +32,7 @@ export async function ensureTable(
 async function tableExists(
   table: TableClient,
   calls: TableCallOptions,
-  signal?: AbortSignal,
+  signal?: Signal,
 ): Promise<boolean> {
   try {
     await tableCall(

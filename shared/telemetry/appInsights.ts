@@ -57,6 +57,7 @@ export function createAppInsightsTelemetry(options: AppInsightsOptions): Telemet
   client.context.tags[client.context.keys.cloudRole] = roleName;
 
   return {
+    enabled: true,
     trackEvent(name, properties) {
       client.trackEvent({ name, properties: defined(properties) });
     },

@@ -34,6 +34,8 @@ export interface DependencyRecord {
 }
 
 export interface Telemetry {
+  /** False when nothing is recorded: callers skip building what they would send. */
+  readonly enabled: boolean;
   trackEvent(name: string, properties: TelemetryProperties): void;
   trackException(error: unknown, properties: TelemetryProperties): void;
   trackRequest(request: RequestRecord): void;
@@ -43,6 +45,7 @@ export interface Telemetry {
 }
 
 export const noTelemetry: Telemetry = {
+  enabled: false,
   trackEvent() {},
   trackException() {},
   trackRequest() {},

@@ -42,6 +42,7 @@ export function recordingTelemetry(): RecordedTelemetry {
   const requests: RequestRecord[] = [];
   const dependencies: DependencyRecord[] = [];
   return {
+    enabled: true,
     events,
     exceptions,
     requests,
