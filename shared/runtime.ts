@@ -10,7 +10,7 @@ import { tablesTarget } from './storage/credential';
 import { TableAttemptStore } from './storage/tableAttemptStore';
 import { dependencyObserver } from './storage/tableCall';
 import { TableLoyaltyRepository } from './storage/tableRepository';
-import { createAppInsightsTelemetry } from './telemetry/appInsights';
+import { createBackgroundTelemetry } from './telemetry/backgroundTelemetry';
 import { noTelemetry } from './telemetry/telemetry';
 
 export function createRuntime(
@@ -18,7 +18,7 @@ export function createRuntime(
 ): Deps {
   const config = loadConfig(env);
   const telemetry = config.appInsightsConnectionString
-    ? createAppInsightsTelemetry({
+    ? createBackgroundTelemetry({
         connectionString: config.appInsightsConnectionString,
         entra: config.appInsightsEntra,
       })

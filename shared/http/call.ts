@@ -163,6 +163,7 @@ class ParsedCall extends ScopedAnswer implements Call {
     if (!this.deps.telemetry.enabled) return;
     this.deps.telemetry.trackEvent(this.functionName, {
       function: this.functionName,
+      invocationId: this.requestId,
       dialect: this.dialect,
       step: this.step,
       outcome,

@@ -53,6 +53,7 @@ export function answerFailure(error: unknown, at: FailureScope): HttpResponseIni
     else {
       deps.telemetry.trackEvent(context.functionName, {
         function: context.functionName,
+        invocationId: context.invocationId,
         dialect: scope.dialect,
         outcome: 'unavailable',
         reason,

@@ -1,7 +1,7 @@
 /**
  * The Application Insights adapter of the telemetry port: the `applicationinsights` SDK (3.x,
- * built on OpenTelemetry), required here only when a connection string is configured, because
- * loading it costs seconds of cold start.
+ * built on OpenTelemetry), required only on the telemetry thread (telemetryWorker.ts), started
+ * only when a connection string is configured: loading it costs about a second of CPU.
  *
  * The client is isolated (`useGlobalProviders: false`): no auto-instrumentation, so nothing the
  * app did not build itself is sent — an auto-collected request would carry SendClaimsIn

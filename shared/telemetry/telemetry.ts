@@ -1,8 +1,8 @@
 /**
  * A narrow telemetry port. The functions record requests, decisions and exceptions through it,
- * the Table adapters their storage calls; the Application Insights adapter (appInsights.ts) is
- * loaded only when APPLICATIONINSIGHTS_CONNECTION_STRING is set, so the SDK is never loaded
- * otherwise. Every value passed here is built by the app itself: no claim value, no URL query,
+ * the Table adapters their storage calls. Only when APPLICATIONINSIGHTS_CONNECTION_STRING is set
+ * does the app start a telemetry thread (backgroundTelemetry.ts) that loads the SDK
+ * (appInsights.ts); the main thread never loads it. Every value passed here is built by the app itself: no claim value, no URL query,
  * no table key (keys encode emails) ever reaches it.
  */
 export type TelemetryProperties = Readonly<Record<string, string | undefined>>;

@@ -1,8 +1,10 @@
 /**
- * Telemetry proven for real: the running host with the real `applicationinsights` SDK, sending to
- * a local HTTPS ingestion endpoint (a certificate this test makes, trusted through
- * NODE_EXTRA_CA_CERTS). The envelopes that arrive are checked: names, properties, and the
- * absence of personal data. Without a connection string the SDK is not even loaded.
+ * Telemetry proven for real: the running host with the real `applicationinsights` SDK on its
+ * telemetry thread, sending to a local HTTPS ingestion endpoint (a certificate this test makes,
+ * trusted through NODE_EXTRA_CA_CERTS). The envelopes that arrive are checked: names, properties,
+ * and the absence of personal data. The telemetry thread is held (a preload waits for a file this
+ * test writes) until the first request has been answered, so that request is certainly recorded
+ * before the SDK is ready. The main thread never loads the SDK.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,11 +17,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTableClient } from '../../shared/storage/connection';
 import { TableLoyaltyAdmin } from '../../shared/storage/tableAdmin';
 import { aMember, money } from '../support/builders';
+import {
+  startManagedIdentityEndpoint,
+  type ManagedIdentityEndpoint,
+} from '../support/managedIdentityEndpoint';
 import { APP_ROOT, startHost } from '../support/host';
 import { azuriteConnectionString, uniqueTableNames } from '../support/tables';
 import { azuriteConnectionString as azuriteOn } from '../../scripts/host/azurite';
 
 interface Envelope {
+  iKey: string;
   name: string;
   tags: Record<string, string>;
   data: {
@@ -40,6 +47,25 @@ const API_KEY = 'telemetry-api-key-0123456789';
 
 const dir = mkdtempSync(join(tmpdir(), 'telemetry-'));
 const envelopes: Envelope[] = [];
+/** Per POST to the ingestion endpoint: the iKey it carried and its Authorization header. */
+const posts: { iKey: string | undefined; authorization: string | undefined }[] = [];
+const IKEY = '11111111-2222-4333-8444-555555555555';
+const ENTRA_IKEY = '66666666-7777-4888-9999-000000000000';
+/** The telemetry thread waits for this file before it loads the SDK. */
+const RELEASE = join(dir, 'release-telemetry-thread');
+const HOLD = join(dir, 'hold-telemetry-thread.js');
+writeFileSync(
+  HOLD,
+  `const { isMainThread } = require('node:worker_threads');
+if (!isMainThread) {
+  const fs = require('node:fs');
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  while (!fs.existsSync(${JSON.stringify(RELEASE)})) Atomics.wait(cell, 0, 0, 20);
+}
+`,
+);
+let hostOutput = '';
+let firstAnsweredBeforeReady = false;
 let ingestion: Server;
 let ingestionPort = 0;
 let caFile = '';
@@ -68,6 +94,7 @@ beforeAll(async () => {
       let body = Buffer.concat(chunks);
       if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
       const items = JSON.parse(body.toString('utf8')) as Envelope[];
+      posts.push({ iKey: items[0]?.iKey, authorization: request.headers.authorization });
       envelopes.push(...items);
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(
@@ -85,7 +112,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const ofType = (type: string) => envelopes.filter((e) => e.data.baseType === type);
+const ofType = (type: string) =>
+  envelopes.filter((e) => e.iKey === IKEY && e.data.baseType === type);
 
 async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
   const until = Date.now() + ms;
@@ -117,8 +145,9 @@ describe('with APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
       API_AUTH: 'apikey',
       API_KEY,
       TELEMETRY_HASH_KEY: HASH_KEY,
-      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=11111111-2222-4333-8444-555555555555;IngestionEndpoint=https://127.0.0.1:${ingestionPort}/`,
+      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=https://127.0.0.1:${ingestionPort}/`,
       NODE_EXTRA_CA_CERTS: caFile,
+      NODE_OPTIONS: `--require ${HOLD}`,
     });
     const post = (fn: string, body: object, query = '') =>
       fetch(`${host.baseUrl}/api/${fn}${query}`, {
@@ -137,6 +166,8 @@ describe('with APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
           })
         ).status,
       ).toBe(200);
+      firstAnsweredBeforeReady = !host.output().includes('Telemetry: sending');
+      writeFileSync(RELEASE, '');
       expect(
         (
           await post('ValidateProfile', {
@@ -181,10 +212,33 @@ describe('with APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
       expect(broken.status).toBe(200);
       expect(await broken.json()).toEqual({});
     } finally {
+      writeFileSync(RELEASE, '');
       expect(await host.stop()).toBe(0); // flushes telemetry at app termination
+      hostOutput = host.output();
     }
     await waitFor(() => ofType('ExceptionData').length > 0 && ofType('RequestData').length >= 6);
   }, 60_000);
+
+  it("keeps what is recorded before the SDK is ready and sends it: the first request's items arrive", () => {
+    expect(firstAnsweredBeforeReady).toBe(true);
+    const waited = /ready \d+ ms after start; (\d+) records were waiting/.exec(hostOutput);
+    expect(Number(waited?.[1])).toBeGreaterThanOrEqual(2); // its request item and decision event
+    const first = ofType('EventData').find(
+      (e) =>
+        e.data.baseData.properties?.correlationId === CORRELATION &&
+        e.data.baseData.properties.language === 'fr',
+    );
+    expect(first?.data.baseData.properties).toMatchObject({ outcome: 'promo' });
+    const invocationId = first?.data.baseData.properties?.invocationId;
+    expect(invocationId).toMatch(/^[0-9a-f-]{36}$/);
+    const request = ofType('RequestData').find(
+      (e) => e.data.baseData.properties?.invocationId === invocationId,
+    );
+    expect(request?.data.baseData).toMatchObject({
+      name: 'POST /api/ValidateProfile',
+      responseCode: '200',
+    });
+  });
 
   it('sends one request per call, named by function, without the query string', () => {
     const requests = ofType('RequestData').map((e) => e.data.baseData);
@@ -282,7 +336,7 @@ describe('with APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
   });
 
   it('never sends an email, loyalty ID, promo code, objectId, key or table key', () => {
-    const everything = JSON.stringify(envelopes);
+    const everything = JSON.stringify(envelopes.filter((e) => e.iKey === IKEY));
     for (const secret of [
       EMAIL,
       encodeURIComponent(EMAIL),
@@ -302,20 +356,83 @@ describe('with APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
   });
 });
 
-describe('without APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
+describe('with APPLICATIONINSIGHTS_AUTHENTICATION_STRING (local authentication disabled)', () => {
+  const CLIENT_ID = '4b7e1d2c-3a5f-4e6d-8c9b-0a1f2e3d4c5b';
+  let identity: ManagedIdentityEndpoint;
+  let output = '';
+
+  beforeAll(async () => {
+    identity = await startManagedIdentityEndpoint();
+    const host = await startHost({
+      TABLES_CONNECTION_STRING: azuriteConnectionString(),
+      SEED_DEMO_DATA: 'false',
+      API_AUTH: 'apikey',
+      API_KEY,
+      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${ENTRA_IKEY};IngestionEndpoint=https://127.0.0.1:${ingestionPort}/`,
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `Authorization=AAD;ClientId=${CLIENT_ID}`,
+      NODE_EXTRA_CA_CERTS: caFile,
+      ...identity.env(),
+    });
+    try {
+      const answer = await fetch(`${host.baseUrl}/api/GetProfile`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+        body: JSON.stringify({ objectId: OBJECT_ID }),
+      });
+      expect(answer.status).toBe(200);
+    } finally {
+      expect(await host.stop()).toBe(0);
+      output = host.output();
+    }
+    await waitFor(() => envelopes.some((e) => e.iKey === ENTRA_IKEY && e.name.endsWith('Request')));
+  }, 60_000);
+
+  afterAll(async () => identity.close());
+
+  it("sends with a token of the app's managed identity for Azure Monitor", () => {
+    const sent = posts.filter((p) => p.iKey === ENTRA_IKEY);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const post of sent) {
+      const token = /^Bearer (.+)$/.exec(post.authorization ?? '')?.[1];
+      expect(identity.issuedTokens).toContain(token);
+    }
+    const asked = identity.calls.filter((c) => c.status === 200);
+    expect(asked.length).toBeGreaterThan(0);
+    for (const call of asked) {
+      expect(call.resource).toMatch(/^https:\/\/monitor\.azure\.com\/?$/);
+      expect(call.clientId).toBe(CLIENT_ID);
+    }
+  });
+
+  it('never writes the token in the log', () => {
+    for (const token of identity.issuedTokens) expect(output).not.toContain(token);
+  });
+});
+
+describe('the main thread', () => {
   /**
-   * Starts the built app as the local host does (its files, then its app-start hooks) and lists
-   * whether the SDK entered the module graph.
+   * Starts the built app as the local host does (its files, then its app-start hooks), waits for
+   * the telemetry thread to say it is ready when there is one, and reports whether the SDK
+   * entered the main thread's module graph.
    */
-  function sdkLoaded(env: Record<string, string>): boolean {
+  function start(env: Record<string, string>, waitForThread: boolean): string {
     const script = `
       const host = require(${JSON.stringify(join(APP_ROOT, 'dist/scripts/host/functionsHost.js'))});
       host.installCoreApi(() => {});
-      host.loadApp(${JSON.stringify(APP_ROOT)}).then(() => {
+      const report = () => {
         const loaded = Object.keys(require.cache).some((p) => p.includes('/node_modules/applicationinsights/'));
-        process.stdout.write('SDK_LOADED=' + loaded);
+        process.stdout.write('SDK_LOADED_ON_MAIN=' + loaded);
         process.exit(0);
+      };
+      const log = console.log;
+      console.log = (...args) => {
+        log(...args);
+        if (String(args[0]).startsWith('Telemetry: sending')) report();
+      };
+      host.loadApp(${JSON.stringify(APP_ROOT)}).then(() => {
+        if (!${waitForThread}) report();
       });
+      setTimeout(() => { process.stdout.write('THREAD_NEVER_READY'); process.exit(1); }, 30000).unref();
     `;
     return execFileSync(process.execPath, ['-e', script], {
       env: {
@@ -325,18 +442,24 @@ describe('without APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
         TABLES_CONNECTION_STRING: azuriteOn(9),
         ...env,
       },
-    })
-      .toString()
-      .includes('SDK_LOADED=true');
+    }).toString();
   }
 
-  it('does not load the SDK at all (and does with it)', () => {
-    expect(sdkLoaded({})).toBe(false);
-    expect(
-      sdkLoaded({
+  it('never loads the SDK without a connection string', () => {
+    const output = start({}, false);
+    expect(output).toContain('SDK_LOADED_ON_MAIN=false');
+    expect(output).not.toContain('Telemetry: sending');
+  });
+
+  it('leaves the SDK to the telemetry thread with one', () => {
+    const output = start(
+      {
         APPLICATIONINSIGHTS_CONNECTION_STRING:
           'InstrumentationKey=11111111-2222-4333-8444-555555555555;IngestionEndpoint=https://127.0.0.1:9/',
-      }),
-    ).toBe(true);
+      },
+      true,
+    );
+    expect(output).toContain('Telemetry: sending to Application Insights');
+    expect(output).toContain('SDK_LOADED_ON_MAIN=false');
   });
 });
