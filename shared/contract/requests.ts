@@ -7,33 +7,19 @@
  * expected counts as its text.
  */
 import type { HttpRequest } from '@azure/functions';
-import Ajv, { type JSONSchemaType } from 'ajv';
-import { MAX_FIELD_LENGTH } from '../loyalty/member';
+import type { ValidateFunction } from 'ajv';
+import { MAX_CLAIM_LENGTH, type ClaimName, type ClaimsInput } from './claimsInput';
+import generatedValidator from './generated/claimsInputValidator';
 import { EXTENSION_PREFIX, withoutExtensionPrefix } from './extensionAttribute';
 import { ApiError, badRequest, payloadTooLarge, unsupportedMediaType } from './errors';
 
 export const MAX_BODY_BYTES = 64 * 1024;
-/** A claim is at most as long as the member field it names. */
-export const MAX_CLAIM_LENGTH = MAX_FIELD_LENGTH;
+export { MAX_CLAIM_LENGTH, type ClaimName, type ClaimsInput } from './claimsInput';
 
 /** How the caller speaks: B2C custom policy, B2C user flow, or Entra custom authentication extension. */
 export type Dialect = 'customPolicy' | 'userFlow' | 'entra';
 
 export type UserFlowStep = 'PostFederationSignup' | 'PostAttributeCollection' | 'PreTokenIssuance';
-
-/** The claims the functions read, under their canonical names. */
-export interface ClaimsInput {
-  email?: string;
-  loyaltyId?: string;
-  objectId?: string;
-  lang?: string;
-  ui_locales?: string;
-  client_id?: string;
-  correlationId?: string;
-  step?: string;
-}
-
-export type ClaimName = keyof ClaimsInput;
 
 /** Canonical name → accepted spellings, best first (matched case-insensitively). */
 const SPELLINGS: Readonly<Record<ClaimName, readonly string[]>> = {
@@ -52,27 +38,8 @@ for (const [name, spellings] of Object.entries(SPELLINGS) as [ClaimName, readonl
   spellings.forEach((spelling, rank) => CANONICAL.set(spelling.toLowerCase(), { name, rank }));
 }
 
-const claim = { type: 'string', maxLength: MAX_CLAIM_LENGTH, nullable: true } as const;
-const claimsInputSchema: JSONSchemaType<ClaimsInput> = {
-  type: 'object',
-  properties: {
-    email: claim,
-    loyaltyId: claim,
-    objectId: claim,
-    lang: claim,
-    ui_locales: claim,
-    client_id: claim,
-    correlationId: claim,
-    step: claim,
-  },
-  required: [],
-  additionalProperties: false,
-};
-
-// coerceTypes: a number (or boolean) where a string is expected counts as its text; null as "".
-const validateClaimsInput = new Ajv({ coerceTypes: true, allErrors: false, strict: true }).compile(
-  claimsInputSchema,
-);
+/** The schema of claimsInput.ts, compiled at development time (coercing numbers to text). */
+const validateClaimsInput = generatedValidator as unknown as ValidateFunction<ClaimsInput>;
 
 /** Raw claims as they arrived, keyed by the caller's names. Null prototype: no `__proto__` tricks. */
 export type RawClaims = Map<string, unknown>;
