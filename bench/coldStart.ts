@@ -1,8 +1,10 @@
 /**
  * Cold start, measured with nothing else running but Azurite: node's own start-up (the floor),
- * the import time of the app's entry modules, and the local host from spawn to its first 200 of
- * /api/health (a storage round trip included). Import and host start are each measured with and
- * without APPLICATIONINSIGHTS_CONNECTION_STRING, alternately, so drift hits both alike.
+ * the import time of the app's entry modules, the local host from spawn to its first 200 of
+ * /api/health (one point read of the balances table included), and the same for the bare server
+ * (node:http and @azure/data-tables, the same point read): the limit. Import and host start are
+ * each measured with and without APPLICATIONINSIGHTS_CONNECTION_STRING; the three starts take
+ * turns in an order that alternates between runs, so drift hits all alike.
  */
 import { join } from 'node:path';
 import type { ImportProbeResult } from './importProbe';
@@ -35,6 +37,8 @@ export interface ColdStartFigures {
   readonly importSinceProcessStartMs: TelemetryPair<Spread>;
   /** `node dist/scripts/start.js` spawned → first 200 of GET /api/health. */
   readonly hostFirstAnswerMs: TelemetryPair<Spread>;
+  /** `node dist/bench/bareServer.js` spawned → its first 200 of GET /api/health: the limit. */
+  readonly bareFirstAnswerMs?: Spread;
   /** The host's RSS right after its first answer, MiB. */
   readonly hostIdleRssMb: TelemetryPair<Spread>;
 }
@@ -68,14 +72,15 @@ async function importOnce(
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ImportProbeResult;
 }
 
-async function hostOnce(
+async function startOnce(
   env: Readonly<Record<string, string>>,
   appRoot: string,
   logFile: string,
+  server: 'host' | 'bare' = 'host',
 ): Promise<{ firstAnswerMs: number; rssMb: number | undefined }> {
   const host = await startServer({
-    name: 'host (cold start)',
-    script: join(appRoot, 'dist/scripts/start.js'),
+    name: `${server} (cold start)`,
+    script: join(appRoot, server === 'host' ? 'dist/scripts/start.js' : 'dist/bench/bareServer.js'),
     cwd: appRoot,
     env,
     logFile,
@@ -102,16 +107,22 @@ export async function measureColdStart(
   logFile: string,
 ): Promise<ColdStartFigures> {
   const boot: number[] = [];
+  const bare: number[] = [];
   const samples = { off: noSamples(), on: noSamples() };
   for (let run = 0; run < runs; run++) {
     boot.push((await runNode(['-e', '0'], { PATH: hostEnv.PATH ?? '' })).wallMs);
-    for (const on of run % 2 === 0 ? [false, true] : [true, false]) {
-      const env = withTelemetry(hostEnv, on);
-      const into = on ? samples.on : samples.off;
+    const turns = ['bare', 'off', 'on'] as const;
+    for (const turn of run % 2 === 0 ? turns : [...turns].reverse()) {
+      if (turn === 'bare') {
+        bare.push((await startOnce(hostEnv, APP_ROOT, logFile, 'bare')).firstAnswerMs);
+        continue;
+      }
+      const env = withTelemetry(hostEnv, turn === 'on');
+      const into = samples[turn];
       const imported = await importOnce(env, appRoot);
       into.importMs.push(imported.requireMs);
       into.sinceStartMs.push(imported.sinceProcessStartMs);
-      const host = await hostOnce(env, appRoot, logFile);
+      const host = await startOnce(env, appRoot, logFile);
       into.firstAnswerMs.push(host.firstAnswerMs);
       if (host.rssMb !== undefined) into.rssMb.push(host.rssMb);
     }
@@ -125,6 +136,7 @@ export async function measureColdStart(
     importMs: pair((s) => s.importMs),
     importSinceProcessStartMs: pair((s) => s.sinceStartMs),
     hostFirstAnswerMs: pair((s) => s.firstAnswerMs),
+    bareFirstAnswerMs: spread(bare),
     hostIdleRssMb: pair((s) => s.rssMb),
   };
 }

@@ -17,15 +17,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAzurite, type AzuriteHandle } from '../scripts/host/azurite';
 import { TableLoyaltyAdmin } from '../shared/storage/tableAdmin';
+import { measureColdBurst, BURST_SIZE, type ColdBurstFigures } from './coldBurst';
 import { measureColdStart, type ColdStartFigures } from './coldStart';
 import { benchUsers, loadUsers, type BenchUser } from './dataset';
 import { ServerLoad, type LoadFigures } from './load';
 import { APP_ROOT, parseOptions, USAGE, UsageError, type BenchOptions } from './options';
+import { chartFileOf, writeChart } from './chart';
 import { compareProfiles, formatComparison, type ProfileComparison } from './profile';
 import { memoryOf } from './procStats';
 import { httpCall, startServer, type ServerProcess } from './processes';
 import {
   backgroundText,
+  coldBurstText,
   coldStartText,
   loadTable,
   loneTable,
@@ -281,6 +284,17 @@ async function benchmark(options: BenchOptions, workDir: string): Promise<RunRep
     options.coldRuns,
     join(workDir, 'cold.log'),
   );
+  let coldBurst: ColdBurstFigures | undefined;
+  if (users.length >= BURST_SIZE) {
+    say(`cold burst: ${options.coldRuns} cold hosts, ${BURST_SIZE} Entra calls each...`);
+    coldBurst = await measureColdBurst(
+      env,
+      options.appRoot,
+      users,
+      options.coldRuns,
+      join(workDir, 'burst.log'),
+    );
+  } else say(`cold burst skipped: it needs --users ${BURST_SIZE} or more`);
   return {
     settings: {
       appRoot: options.appRoot,
@@ -292,6 +306,7 @@ async function benchmark(options: BenchOptions, workDir: string): Promise<RunRep
     },
     outcomes,
     coldStart,
+    coldBurst,
     memory,
     profile,
   };
@@ -305,6 +320,7 @@ function print(report: RunReport, table: string): void {
   if (lone !== undefined) console.log(`\n${lone}`);
   console.log('');
   if (report.coldStart !== undefined) console.log(coldStartText(report.coldStart));
+  if (report.coldBurst !== undefined) console.log(`\n${coldBurstText(report.coldBurst)}\n`);
   console.log(memoryText(report.memory));
   if (report.profile !== undefined) {
     console.log('');
@@ -336,8 +352,11 @@ async function main(): Promise<void> {
     await stopAll();
     const table = loadTable(report.outcomes);
     print(report, table);
-    await writeResults(options.output, resultsJson(report, table));
-    say(`results written to ${options.output}`);
+    const results = resultsJson(report, table);
+    await writeResults(options.output, results);
+    const chart = chartFileOf(options.output);
+    writeChart(chart, report, String(results.generatedAt));
+    say(`results written to ${options.output}, chart to ${chart}`);
   } finally {
     await stopAll();
   }
