@@ -60,13 +60,28 @@ export class SignalController {
 /**
  * A signal that aborts when `parent` does or after `timeoutMs`, with a `dispose` that clears its
  * timer and listener as soon as the call it guards has settled (no timer outlives a call).
+ * `native` makes it a real AbortSignal: for the Azure SDK, which wraps any other kind in an
+ * AbortController of its own (an extra controller and listener per call).
  */
 export function boundedSignal(
   parent: Signal | undefined,
   timeoutMs: number,
   onTimeout: () => unknown,
+  native?: false,
+): { signal: Signal; dispose: () => void };
+export function boundedSignal(
+  parent: Signal | undefined,
+  timeoutMs: number,
+  onTimeout: () => unknown,
+  native: true,
+): { signal: AbortSignal; dispose: () => void };
+export function boundedSignal(
+  parent: Signal | undefined,
+  timeoutMs: number,
+  onTimeout: () => unknown,
+  native = false,
 ): { signal: Signal; dispose: () => void } {
-  const controller = new SignalController();
+  const controller = native ? new AbortController() : new SignalController();
   const timer = setTimeout(() => controller.abort(onTimeout()), timeoutMs);
   const onParentAbort = (): void => controller.abort(parent?.reason);
   if (parent?.aborted) controller.abort(parent.reason);

@@ -213,6 +213,26 @@ function jsonAnswer(result: unknown): Answer | undefined {
   return { status, headers, payload: Buffer.from(JSON.stringify(init.jsonBody), 'utf8') };
 }
 
+/**
+ * The request target as a path and query. The common one is used as received; one with dot
+ * segments, escapes, backslashes or an absolute form goes through URL, which normalizes it as
+ * the real front end does.
+ */
+function plainTarget(raw: string): string {
+  const queryAt = raw.indexOf('?');
+  const path = queryAt === -1 ? raw : raw.slice(0, queryAt);
+  if (path.startsWith('/') && !/[.%\\]|\/\//.test(path)) return raw;
+  const url = new URL(raw, 'http://localhost');
+  return `${url.pathname}${url.search}`;
+}
+
+/** A path as routes are keyed: no trailing slash, lower case (routes are case-insensitive). */
+function normalizedPath(pathname: string): string {
+  let end = pathname.length;
+  while (end > 1 && pathname.charCodeAt(end - 1) === 47) end--;
+  return (end === pathname.length ? pathname : pathname.slice(0, end)).toLowerCase();
+}
+
 /** An HTTP server that routes `/<prefix>/<route>` to the registered handlers. */
 export function createHost(options: HostOptions): Server {
   // Loaded here, after installCoreApi, so the library sees this host's core API.
@@ -226,12 +246,15 @@ export function createHost(options: HostOptions): Server {
 
   return createServer(async (request, response) => {
     const started = process.hrtime.bigint();
-    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
+    // The request target as received: a path and a query, never parsed further than needed.
+    const target = plainTarget(request.url ?? '/');
+    const queryAt = target.indexOf('?');
+    const pathname = queryAt === -1 ? target : target.slice(0, queryAt);
     const method = (request.method ?? 'GET').toUpperCase();
-    const fn = routes.get(url.pathname.replace(/\/+$/, '').toLowerCase());
+    const fn = routes.get(normalizedPath(pathname));
     const done = (status: number): void => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      options.log('information', `${method} ${url.pathname} ${status} ${ms.toFixed(1)}ms`);
+      options.log('information', `${method} ${pathname} ${status} ${ms.toFixed(1)}ms`);
     };
     try {
       if (fn === undefined) {
@@ -249,16 +272,17 @@ export function createHost(options: HostOptions): Server {
         return done(413);
       }
       const headers = headersOf(request);
-      const href = url.toString();
+      const href = `http://${request.headers.host ?? 'localhost'}${target}`;
+      const search = queryAt === -1 ? '' : target.slice(queryAt + 1);
       const hasBody = body.length > 0 && method !== 'GET' && method !== 'HEAD';
       const httpRequest = new LocalHttpRequest(
-        { method, url: href, headers, query: url.searchParams, body: hasBody ? body : undefined },
+        { method, url: href, search, headers, body: hasBody ? body : undefined },
         () =>
           new functionsLib.HttpRequest({
             method,
             url: href,
             headers,
-            query: Object.fromEntries(url.searchParams),
+            query: Object.fromEntries(new URLSearchParams(search)),
             params: {},
             body: body.length > 0 ? { bytes: body } : undefined,
           }),

@@ -13,9 +13,11 @@ import type { ReadableStream } from 'node:stream/web';
 
 export interface LocalRequestInit {
   readonly method: string;
+  /** The absolute URL: origin from the Host header, then the request target as received. */
   readonly url: string;
-  readonly headers: Record<string, string>;
-  readonly query: URLSearchParams;
+  /** The query string without its `?` ('' when there is none). */
+  readonly search: string;
+  readonly headers: Readonly<Record<string, string>>;
   /** Undefined for GET and HEAD, and when there is none. */
   readonly body: Buffer | undefined;
 }
@@ -23,6 +25,7 @@ export interface LocalRequestInit {
 export class LocalHttpRequest implements HttpRequest {
   readonly params: HttpRequestParams = {};
   #headers: Headers | undefined;
+  #query: URLSearchParams | undefined;
   #library: HttpRequest | undefined;
   #used = false;
 
@@ -41,7 +44,8 @@ export class LocalHttpRequest implements HttpRequest {
   }
 
   get query(): URLSearchParams {
-    return this.init.query;
+    this.#query ??= new URLSearchParams(this.init.search);
+    return this.#query;
   }
 
   get headers(): Headers {

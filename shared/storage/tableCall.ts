@@ -84,7 +84,7 @@ export async function tableCall<T>(
   operation: string,
   table: TableClient,
   options: TableCallOptions,
-  run: (abortSignal: Signal) => Promise<T>,
+  run: (abortSignal: AbortSignal) => Promise<T>,
   signal?: Signal,
 ): Promise<T> {
   const started = performance.now();
@@ -95,6 +95,7 @@ export async function tableCall<T>(
     signal,
     options.timeoutMs,
     () => new Error(`no answer within ${options.timeoutMs} ms`),
+    true,
   );
   try {
     return await run(bounded.signal);
