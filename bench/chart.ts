@@ -80,6 +80,15 @@ function ratioSection(report: RunReport, top: number): { svg: string[]; height: 
   return { svg, height: bottom + 24 - top };
 }
 
+/** Where the cold-start aims lie, ms: [host's limit, host-with-telemetry's limit]. */
+function aimsOf(cold: NonNullable<RunReport['coldStart']>): [number | undefined, number] {
+  const bare = cold.bareFirstAnswerMs?.median;
+  return [
+    bare === undefined ? undefined : bare * AIMS.maxColdStartBareRatio,
+    cold.hostFirstAnswerMs.withoutAppInsights.median * AIMS.maxColdStartTelemetryRatio,
+  ];
+}
+
 /** Spawn to first answer: the bare server, the host without and with telemetry. */
 function coldSection(report: RunReport, top: number): { svg: string[]; height: number } {
   const cold = report.coldStart;
@@ -94,13 +103,25 @@ function coldSection(report: RunReport, top: number): { svg: string[]; height: n
   const svg = [
     text(10, top + 16, 'Cold start: spawn to first correct answer, ms (median)', 'class="h"'),
   ];
+  const scaleMax = Math.max(scale, ...aimsOf(cold).filter((n): n is number => n !== undefined));
   bars.forEach(([label, ms], i) => {
     const y = top + 30 + i * 22;
     svg.push(text(10, y + 12, label));
     if (ms === undefined) return;
-    svg.push(rect(LABEL, y, (ms / scale) * PLOT, 16, bars[i]?.[2] ?? '#000'));
-    svg.push(text(LABEL + (ms / scale) * PLOT + 4, y + 12, `${ms.toFixed(0)} ms`, 'class="s"'));
+    svg.push(rect(LABEL, y, (ms / scaleMax) * PLOT, 16, bars[i]?.[2] ?? '#000'));
+    svg.push(text(LABEL + (ms / scaleMax) * PLOT + 4, y + 12, `${ms.toFixed(0)} ms`, 'class="s"'));
   });
+  // The aims: the host without telemetry within 1.5× the bare server; with it, 1.15× without.
+  const [hostAim, telemetryAim] = aimsOf(cold);
+  const aimLine = (ms: number | undefined, row: number, label: string): void => {
+    if (ms === undefined) return;
+    const x = LABEL + (ms / scaleMax) * PLOT;
+    const y = top + 30 + row * 22;
+    svg.push(line(x, y - 2, y + 18, 'stroke="#c53030" stroke-dasharray="3 2" stroke-width="1.5"'));
+    svg.push(text(x + 3, y - 3, label, 'class="s"'));
+  };
+  aimLine(hostAim, 2, `aim ${AIMS.maxColdStartBareRatio}× bare`);
+  aimLine(telemetryAim, 3, `aim ${AIMS.maxColdStartTelemetryRatio}× no telemetry`);
   return { svg, height: 30 + bars.length * 22 + 10 };
 }
 
