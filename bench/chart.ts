@@ -4,13 +4,14 @@
  * bare server; the dashed lines are the aims), then the cold-start bars and the cold burst.
  * Plain SVG, no dependency: it renders on GitHub and in any browser.
  */
-import { writeFileSync } from 'node:fs';
-import { AIMS, loadShortfalls, ratiosOf } from './aims';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { AIMS, loadShortfalls, ratiosOf, type ScenarioOutcome } from './aims';
+import type { LoadFigures } from './load';
 import type { RunReport } from './report';
-import { scenarioLabel } from './scenarios';
+import { scenarioLabel, SCENARIOS } from './scenarios';
 
-const WIDTH = 820;
-const LABEL = 250;
+const WIDTH = 900;
+const LABEL = 290;
 const PLOT = 470;
 const MAX_RATIO = 2;
 const BAR = 11;
@@ -43,10 +44,7 @@ function ratioSection(report: RunReport, top: number): { svg: string[]; height: 
     [COLORS.p99, `p99 latency (aim ≤ ${AIMS.maxP99Ratio})`],
   ];
   legend.forEach(([color, label], i) => {
-    svg.push(
-      rect(LABEL + i * 190, top + 28, 10, 10, color),
-      text(LABEL + 14 + i * 190, top + 37, label),
-    );
+    svg.push(rect(10 + i * 220, top + 28, 10, 10, color), text(24 + i * 220, top + 37, label));
   });
   const first = top + 50;
   const group = 3 * BAR + 14;
@@ -189,4 +187,31 @@ export function chartFileOf(resultsFile: string): string {
 
 export function writeChart(file: string, report: RunReport, generatedAt: string): void {
   writeFileSync(file, chartSvg(report, generatedAt));
+}
+
+/** What the chart needs of a report, read back from a results file (`--redraw`). */
+export function reportFromResults(file: string): { report: RunReport; generatedAt: string } {
+  const results = JSON.parse(readFileSync(file, 'utf8')) as {
+    generatedAt: string;
+    settings: RunReport['settings'];
+    details: Record<string, { bare: LoadFigures; host: LoadFigures }>;
+    coldStart?: RunReport['coldStart'];
+    coldBurst?: RunReport['coldBurst'];
+    memory: RunReport['memory'];
+  };
+  const outcomes: ScenarioOutcome[] = [];
+  for (const [id, figures] of Object.entries(results.details)) {
+    const scenario = SCENARIOS.find((s) => s.id === id);
+    if (scenario !== undefined) outcomes.push({ scenario, ...figures });
+  }
+  return {
+    generatedAt: results.generatedAt,
+    report: {
+      settings: results.settings,
+      outcomes,
+      coldStart: results.coldStart,
+      coldBurst: results.coldBurst,
+      memory: results.memory,
+    },
+  };
 }

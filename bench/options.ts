@@ -33,6 +33,8 @@ export interface BenchOptions {
    * to measure a candidate change against the same bare server.
    */
   readonly appRoot: string;
+  /** Only redraw the chart from the results file (--output), measuring nothing. */
+  readonly redraw: boolean;
 }
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -52,6 +54,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   -o, --output FILE     results file (env BENCH_OUTPUT, default bench/results.json)
       --app-root DIR    measure the host (and cold start) of another built copy of the app, e.g.
                         a candidate fix (env BENCH_APP_ROOT, default this checkout)
+      --redraw          measure nothing: draw the chart again from the results file (-o)
   -h, --help            this text`;
 
 export class UsageError extends Error {}
@@ -90,6 +93,7 @@ export function parseOptions(
         profile: { type: 'string' },
         output: { type: 'string', short: 'o' },
         'app-root': { type: 'string' },
+        redraw: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -117,5 +121,6 @@ export function parseOptions(
     profileDir: profile === undefined || profile.trim() === '' ? undefined : resolve(profile),
     output: resolve(flags.output ?? env.BENCH_OUTPUT ?? resolve(APP_ROOT, 'bench/results.json')),
     appRoot: resolve(flags['app-root'] ?? env.BENCH_APP_ROOT ?? APP_ROOT),
+    redraw: flags.redraw === true,
   };
 }
