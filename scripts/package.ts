@@ -37,7 +37,10 @@ function files(dir: string): string[] {
   });
 }
 
-/** dist/functions/*.js and every compiled file they require, transitively. */
+/**
+ * dist/functions/*.js and every compiled file they require, transitively: `require("./…")`, and
+ * `require.resolve("./…")`, how a module names a file it runs elsewhere (the telemetry thread).
+ */
 function compiledFiles(): string[] {
   const dist = join(ROOT, 'dist');
   const start = readdirSync(join(dist, 'functions'))
@@ -49,12 +52,12 @@ function compiledFiles(): string[] {
     if (seen.has(file)) continue;
     seen.add(file);
     const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)) {
-      const target = resolve(dirname(file), match[1] as string);
+    for (const match of text.matchAll(/require(?:\.resolve)?\((["'])(\.{1,2}\/[^"']+)\1\)/g)) {
+      const target = resolve(dirname(file), match[2] as string);
       const candidate = [target, `${target}.js`, join(target, 'index.js')].find(
         (c) => existsSync(c) && statSync(c).isFile(),
       );
-      if (candidate === undefined) throw new Error(`${relative(ROOT, file)} requires ${match[1]}`);
+      if (candidate === undefined) throw new Error(`${relative(ROOT, file)} requires ${match[2]}`);
       queue.push(candidate);
     }
   }

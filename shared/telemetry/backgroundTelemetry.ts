@@ -9,7 +9,6 @@
  * go over in one message per event-loop turn. If the thread cannot start, telemetry is off,
  * said once in the log; the functions answer as before.
  */
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AppInsightsOptions } from './appInsights';
 import type { DependencyRecord, RequestRecord, Telemetry, TelemetryProperties } from './telemetry';
@@ -184,9 +183,12 @@ export class BackgroundTelemetry implements Telemetry {
   }
 }
 
-/** The telemetry thread over a Worker running telemetryWorker.js beside this file. */
+/**
+ * The telemetry thread over a Worker running telemetryWorker.js beside this file (named through
+ * require.resolve, so `npm run package` sees that the file is needed).
+ */
 export function startTelemetryThread(options: AppInsightsOptions): TelemetryThread {
-  const worker = new Worker(join(__dirname, 'telemetryWorker.js'), { workerData: options });
+  const worker = new Worker(require.resolve('./telemetryWorker'), { workerData: options });
   // The thread never keeps the process alive: appTerminate flushes what is left.
   worker.unref();
   return {

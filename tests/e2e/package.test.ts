@@ -140,6 +140,29 @@ describe('npm run package', () => {
     expect(loaded.code, loaded.output).toBe(0);
   });
 
+  it('starts its telemetry thread (the SDK on a worker) from the unpacked copy alone', async () => {
+    const script = `
+      const host = require(${JSON.stringify(join(APP_ROOT, 'dist/scripts/host/functionsHost.js'))});
+      host.installCoreApi(() => {});
+      const log = console.log;
+      console.log = (...args) => {
+        log(...args);
+        if (String(args[0]).startsWith('Telemetry: sending')) process.exit(0);
+      };
+      host.loadApp(${JSON.stringify(unpacked)});
+      setTimeout(() => process.exit(3), 30000).unref();
+    `;
+    const started = await run(process.execPath, ['-e', script], {
+      AZURE_FUNCTIONS_ENVIRONMENT: 'Development',
+      TABLES_CONNECTION_STRING: azuriteConnectionString(),
+      APPLICATIONINSIGHTS_CONNECTION_STRING:
+        'InstrumentationKey=11111111-2222-4333-8444-555555555555;IngestionEndpoint=https://127.0.0.1:9/',
+    });
+    expect(started.output).toContain('Telemetry: sending to Application Insights');
+    expect(started.output).not.toContain('Telemetry is off');
+    expect(started.code, started.output).toBe(0);
+  });
+
   it("serves the README's first curl example from the unpacked copy", async () => {
     const tables = uniqueTableNames('Package');
     const repository = tableRepository('Package', tables);
