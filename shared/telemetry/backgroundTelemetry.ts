@@ -117,6 +117,14 @@ export class BackgroundTelemetry implements Telemetry {
 
   #send(): void {
     this.#scheduled = false;
+    if (this.#dropped > 0) {
+      this.#pending.push({
+        kind: 'event',
+        name: 'TelemetryDropped',
+        properties: { count: String(this.#dropped), reason: 'more records than the buffer holds' },
+      });
+      this.#dropped = 0;
+    }
     if (this.#pending.length === 0) return;
     const items = this.#pending;
     this.#pending = [];
@@ -134,17 +142,6 @@ export class BackgroundTelemetry implements Telemetry {
       `Telemetry: sending to Application Insights, ready ${Date.now() - this.#started} ms after ` +
         `start; ${this.#pending.length + this.#dropped} records were waiting.`,
     );
-    if (this.#dropped > 0) {
-      this.#pending.push({
-        kind: 'event',
-        name: 'TelemetryDropped',
-        properties: {
-          count: String(this.#dropped),
-          reason: 'buffer full before the SDK was ready',
-        },
-      });
-      this.#dropped = 0;
-    }
     this.#send();
     this.#wake();
   }

@@ -103,6 +103,19 @@ describe('telemetry recorded before the SDK is ready', () => {
     expect(items[3]).toMatchObject({ properties: { count: '2' } });
   });
 
+  it('is bounded once ready too: what one turn cannot hold is counted and reported', async () => {
+    const { thread, telemetry } = setUp({ maxPending: 2 });
+    thread.say({ type: 'ready' });
+    for (let i = 0; i < 5; i++) telemetry.trackEvent(`e${i}`, {});
+    await nextTurn();
+    expect(thread.items().map((i) => (i.kind === 'event' ? i.name : i.kind))).toEqual([
+      'e0',
+      'e1',
+      'TelemetryDropped',
+    ]);
+    expect(thread.items()[2]).toMatchObject({ properties: { count: '3' } });
+  });
+
   it('carries an exception as its name, message and stack only', () => {
     const { thread, telemetry } = setUp();
     const error = Object.assign(new TypeError('bad row'), { secretField: 'x@contoso.com' });
