@@ -9,7 +9,7 @@ import type { AttemptRecord, AttemptStore, CallOptions, FailedAttempts } from '.
 import { createTableClient, type TablesTarget } from './connection';
 import { encodeKey } from './keys';
 import { attemptsFromRow } from './rows';
-import { ensureTable } from './tables';
+import { EnsuredTables } from './tables';
 import { TaskPool } from './taskPool';
 import {
   isTableNotFound,
@@ -41,7 +41,7 @@ export interface TableAttemptStoreOptions {
 export class TableAttemptStore implements AttemptStore {
   private readonly table: TableClient;
   private readonly calls: TableCallOptions;
-  private ready: Promise<void> | undefined;
+  private readonly tables: EnsuredTables;
 
   constructor(options: TableAttemptStoreOptions) {
     this.table = createTableClient(options.tables, options.tableName, {
@@ -49,27 +49,18 @@ export class TableAttemptStore implements AttemptStore {
       ...options.clientOptions,
     });
     this.calls = { timeoutMs: options.timeoutMs ?? 1500, observer: options.observer };
+    this.tables = new EnsuredTables([this.table], this.calls);
   }
 
   init(options: CallOptions = {}): Promise<void> {
-    this.ready ??= ensureTable(this.table, this.calls, options.signal).catch((error: unknown) => {
-      this.ready = undefined; // a later call tries again
-      throw error;
-    });
-    return this.ready;
+    return this.tables.ensure(options.signal);
   }
 
   async read(email: string, options: CallOptions = {}): Promise<AttemptRecord> {
     const partitionKey = encodeKey(normalizeEmail(email));
     try {
-      const entity = await this.withTable(options, () =>
-        tableCall(
-          'read',
-          this.table,
-          this.calls,
-          (abortSignal) => this.table.getEntity<AttemptEntity>(partitionKey, ROW, { abortSignal }),
-          options.signal,
-        ),
+      const entity = await this.call('read', options, (abortSignal) =>
+        this.table.getEntity<AttemptEntity>(partitionKey, ROW, { abortSignal }),
       );
       return { attempts: attemptsFromRow(entity, this.table.tableName), version: entity.etag };
     } catch (error) {
@@ -91,17 +82,10 @@ export class TableAttemptStore implements AttemptStore {
       windowStart: next.windowStart.toISOString(),
     };
     try {
-      await this.withTable(options, () =>
-        tableCall(
-          'write',
-          this.table,
-          this.calls,
-          (abortSignal) =>
-            version === undefined
-              ? this.table.createEntity(entity, { abortSignal })
-              : this.table.updateEntity(entity, 'Replace', { etag: version, abortSignal }),
-          options.signal,
-        ),
+      await this.call('write', options, (abortSignal) =>
+        version === undefined
+          ? this.table.createEntity(entity, { abortSignal })
+          : this.table.updateEntity(entity, 'Replace', { etag: version, abortSignal }),
       );
       return true;
     } catch (error) {
@@ -122,28 +106,20 @@ export class TableAttemptStore implements AttemptStore {
     let removed = 0;
     let continuationToken: string | undefined;
     do {
-      const page = await this.withTable(options, () =>
-        tableCall(
-          'query',
-          this.table,
-          this.calls,
-          async (abortSignal) => {
-            const pages = this.table
-              .listEntities<AttemptEntity>({
-                // ISO 8601 text in UTC sorts as the instants do.
-                queryOptions: {
-                  filter: odata`windowStart lt ${before.toISOString()}`,
-                  select: ['PartitionKey', 'windowStart'],
-                },
-                abortSignal,
-              })
-              .byPage({ maxPageSize: 1000, continuationToken });
-            const first = await pages.next();
-            return first.done === true ? undefined : first.value;
-          },
-          options.signal,
-        ),
-      );
+      const page = await this.call('query', options, async (abortSignal) => {
+        const pages = this.table
+          .listEntities<AttemptEntity>({
+            // ISO 8601 text in UTC sorts as the instants do.
+            queryOptions: {
+              filter: odata`windowStart lt ${before.toISOString()}`,
+              select: ['PartitionKey', 'windowStart'],
+            },
+            abortSignal,
+          })
+          .byPage({ maxPageSize: 1000, continuationToken });
+        const first = await pages.next();
+        return first.done === true ? undefined : first.value;
+      });
       continuationToken = page?.continuationToken;
       const pool = new TaskPool(PRUNE_CONCURRENCY);
       for (const row of page ?? []) {
@@ -173,15 +149,17 @@ export class TableAttemptStore implements AttemptStore {
     }
   }
 
-  /** A missing table (deleted, or never created) is created once, then the call runs again. */
-  private async withTable<T>(options: CallOptions, operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      if (!isTableNotFound(error)) throw error;
-      this.ready = undefined;
-      await this.init(options);
-      return operation();
-    }
+  /**
+   * One SDK call on the table, under the storage timeout and the request's deadline; a missing
+   * table (deleted, or never created) is created once, then the call runs again.
+   */
+  private call<T>(
+    operation: string,
+    options: CallOptions,
+    run: (abortSignal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    return this.tables.run(options.signal, () =>
+      tableCall(operation, this.table, this.calls, run, options.signal),
+    );
   }
 }

@@ -32,7 +32,7 @@ import {
   type BalanceEntity,
   type MemberEntity,
 } from './rows';
-import { ensureTable } from './tables';
+import { EnsuredTables } from './tables';
 import {
   isTableNotFound,
   RETRY_OPTIONS,
@@ -59,7 +59,7 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
   protected readonly members: TableClient;
   protected readonly balances: TableClient;
   protected readonly calls: TableCallOptions;
-  private ready: Promise<void> | undefined;
+  private readonly tables: EnsuredTables;
 
   constructor(options: TableRepositoryOptions) {
     const clientOptions: TableServiceClientOptions = {
@@ -69,20 +69,11 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
     this.members = createTableClient(options.tables, options.loyaltyTableName, clientOptions);
     this.balances = createTableClient(options.tables, options.balancesTableName, clientOptions);
     this.calls = { timeoutMs: options.timeoutMs ?? 1500, observer: options.observer };
+    this.tables = new EnsuredTables([this.members, this.balances], this.calls);
   }
 
   init(options: CallOptions = {}): Promise<void> {
-    this.ready ??= Promise.all([
-      ensureTable(this.members, this.calls, options.signal),
-      ensureTable(this.balances, this.calls, options.signal),
-    ]).then(
-      () => undefined,
-      (error: unknown) => {
-        this.ready = undefined; // a later call tries again
-        throw error;
-      },
-    );
-    return this.ready;
+    return this.tables.ensure(options.signal);
   }
 
   async findMember(
@@ -223,22 +214,15 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
    * Calls go straight to their table (start-up does not wait on storage); a missing table
    * (never created, or deleted at run time) is created once, then the operation runs again.
    */
-  protected async withTable<T>(options: CallOptions, operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      if (!isTableNotFound(error)) throw error;
-      this.ready = undefined;
-      await this.init(options);
-      return operation();
-    }
+  protected withTable<T>(options: CallOptions, operation: () => Promise<T>): Promise<T> {
+    return this.tables.run(options.signal, operation);
   }
 
   /** One SDK call on `table`, through the shared wrapper (timeout, error mapping, observer). */
   protected call<T>(
     operation: string,
     table: TableClient,
-    run: (abortSignal: Signal) => Promise<T>,
+    run: (abortSignal: AbortSignal) => Promise<T>,
     signal?: Signal,
   ): Promise<T> {
     return tableCall(operation, table, this.calls, run, signal);
