@@ -11,20 +11,12 @@
  */
 import type { TelemetryClient } from 'applicationinsights';
 import type { DependencyRecord, RequestRecord, Telemetry, TelemetryProperties } from './telemetry';
+import { errorOf, plainError } from './telemetryMessages';
 
 function defined(properties: TelemetryProperties): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(properties)) if (value !== undefined) out[key] = value;
   return out;
-}
-
-/** An error as telemetry may carry it: its kind, message and stack, nothing attached to it. */
-function plainError(error: unknown): Error {
-  if (!(error instanceof Error)) return new Error(`Non-error thrown: ${typeof error}`);
-  const plain = new Error(error.message);
-  plain.name = error.name;
-  if (error.stack !== undefined) plain.stack = error.stack;
-  return plain;
 }
 
 export interface AppInsightsOptions {
@@ -62,7 +54,10 @@ export function createAppInsightsTelemetry(options: AppInsightsOptions): Telemet
       client.trackEvent({ name, properties: defined(properties) });
     },
     trackException(error, properties) {
-      client.trackException({ exception: plainError(error), properties: defined(properties) });
+      client.trackException({
+        exception: errorOf(plainError(error)),
+        properties: defined(properties),
+      });
     },
     trackRequest(request: RequestRecord) {
       client.trackRequest({

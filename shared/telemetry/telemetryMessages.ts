@@ -29,9 +29,18 @@ export type FromTelemetryThread =
   | { readonly type: 'failed'; readonly reason: string }
   | { readonly type: 'flushed'; readonly id: number };
 
+/** An error as telemetry may carry it: its kind, message and stack, nothing attached to it. */
 export function plainError(error: unknown): PlainError {
   if (!(error instanceof Error)) {
     return { name: 'Error', message: `Non-error thrown: ${typeof error}`, stack: undefined };
   }
   return { name: error.name, message: error.message, stack: error.stack };
+}
+
+/** The Error the SDK is given for a plain one. */
+export function errorOf(plain: PlainError): Error {
+  const error = new Error(plain.message);
+  error.name = plain.name;
+  if (plain.stack !== undefined) error.stack = plain.stack;
+  return error;
 }

@@ -7,17 +7,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createAppInsightsTelemetry, type AppInsightsOptions } from './appInsights';
 import type { Telemetry } from './telemetry';
-import type { FromTelemetryThread, TelemetryItem, ToTelemetryThread } from './telemetryMessages';
+import {
+  errorOf,
+  type FromTelemetryThread,
+  type TelemetryItem,
+  type ToTelemetryThread,
+} from './telemetryMessages';
 
 function post(message: FromTelemetryThread): void {
   parentPort?.postMessage(message);
-}
-
-function asError(item: { name: string; message: string; stack: string | undefined }): Error {
-  const error = new Error(item.message);
-  error.name = item.name;
-  if (item.stack !== undefined) error.stack = item.stack;
-  return error;
 }
 
 function send(telemetry: Telemetry, item: TelemetryItem): void {
@@ -25,7 +23,7 @@ function send(telemetry: Telemetry, item: TelemetryItem): void {
     case 'event':
       return telemetry.trackEvent(item.name, item.properties);
     case 'exception':
-      return telemetry.trackException(asError(item.error), item.properties);
+      return telemetry.trackException(errorOf(item.error), item.properties);
     case 'request':
       return telemetry.trackRequest(item.record);
     case 'dependency':
