@@ -7,10 +7,10 @@
  * cached; and when the identity endpoint refuses, or storage rejects its token, the answers are
  * the degraded ones, logged with the reason and never the token.
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProcess } from '../support/runProcess';
 import { startAzuriteOAuth, type AzuriteOAuth } from '../support/azuriteOAuth';
 import { APP_ROOT, startHost, type RunningHost } from '../support/host';
 import {
@@ -49,18 +49,15 @@ function identityEnv(): Record<string, string> {
 }
 
 /** The built CLI, asynchronously: the identity stand-in answers from this very process. */
-function loyalty(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(APP_ROOT, 'dist/scripts/loyalty.js'), ...args], {
-      env: { PATH: process.env.PATH ?? '', ...identityEnv() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-    child.once('exit', (code) => resolve({ code, out, err }));
-  });
+async function loyalty(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const run = await runProcess(
+    process.execPath,
+    [join(APP_ROOT, 'dist/scripts/loyalty.js'), ...args],
+    {
+      env: identityEnv(),
+    },
+  );
+  return { code: run.code, out: run.stdout, err: run.stderr };
 }
 
 async function post(host: RunningHost, fn: string, body: object) {

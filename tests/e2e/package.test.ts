@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProcess } from '../support/runProcess';
 import yauzl from 'yauzl';
 import { freePort } from '../../scripts/host/azurite';
 import { watchOutput } from '../../scripts/host/childOutput';
@@ -28,17 +29,7 @@ const work = mkdtempSync(join(tmpdir(), 'package-'));
 const unpacked = join(work, 'unpacked');
 
 function run(command: string, args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn(command, args, {
-      cwd: APP_ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')));
-    child.once('exit', (code) => resolve({ code, output }));
-  });
+  return runProcess(command, args, { cwd: APP_ROOT, env });
 }
 
 async function unzip(zip: string, into: string): Promise<number> {

@@ -12,7 +12,6 @@ import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTableClient } from '../../shared/storage/connection';
 import { TableLoyaltyAdmin } from '../../shared/storage/tableAdmin';
@@ -23,6 +22,7 @@ import {
 } from '../support/managedIdentityEndpoint';
 import { APP_ROOT, startHost } from '../support/host';
 import { azuriteConnectionString, uniqueTableNames } from '../support/tables';
+import { makeTestCertificate, type TestCertificate } from '../support/testCertificate';
 import { azuriteConnectionString as azuriteOn } from '../../scripts/host/azurite';
 
 interface Envelope {
@@ -68,40 +68,28 @@ let hostOutput = '';
 let firstAnsweredBeforeReady = false;
 let ingestion: Server;
 let ingestionPort = 0;
-let caFile = '';
+let certificate: TestCertificate;
 
 beforeAll(async () => {
-  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 7, ip: '127.0.0.1' },
-          { type: 2, value: 'localhost' },
-        ],
-      },
-    ],
-  });
-  caFile = join(dir, 'ingestion-ca.pem');
-  writeFileSync(caFile, pems.cert);
-  ingestion = createServer({ cert: pems.cert, key: pems.private }, (request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      let body = Buffer.concat(chunks);
-      if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
-      const items = JSON.parse(body.toString('utf8')) as Envelope[];
-      posts.push({ iKey: items[0]?.iKey, authorization: request.headers.authorization });
-      envelopes.push(...items);
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify({ itemsReceived: items.length, itemsAccepted: items.length, errors: [] }),
-      );
-    });
-  });
+  certificate = await makeTestCertificate('telemetry-ingestion-');
+  ingestion = createServer(
+    { cert: certificate.cert, key: certificate.key },
+    (request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (c: Buffer) => chunks.push(c));
+      request.on('end', () => {
+        let body = Buffer.concat(chunks);
+        if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+        const items = JSON.parse(body.toString('utf8')) as Envelope[];
+        posts.push({ iKey: items[0]?.iKey, authorization: request.headers.authorization });
+        envelopes.push(...items);
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({ itemsReceived: items.length, itemsAccepted: items.length, errors: [] }),
+        );
+      });
+    },
+  );
   await new Promise<void>((resolve) => ingestion.listen(0, '127.0.0.1', resolve));
   const address = ingestion.address();
   ingestionPort = typeof address === 'object' && address ? address.port : 0;
@@ -109,6 +97,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((resolve) => ingestion.close(() => resolve()));
+  certificate.cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -146,7 +135,7 @@ describe('with APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
       API_KEY,
       TELEMETRY_HASH_KEY: HASH_KEY,
       APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=https://127.0.0.1:${ingestionPort}/`,
-      NODE_EXTRA_CA_CERTS: caFile,
+      NODE_EXTRA_CA_CERTS: certificate.certFile,
       NODE_OPTIONS: `--require ${HOLD}`,
     });
     const post = (fn: string, body: object, query = '') =>
@@ -370,7 +359,7 @@ describe('with APPLICATIONINSIGHTS_AUTHENTICATION_STRING (local authentication d
       API_KEY,
       APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${ENTRA_IKEY};IngestionEndpoint=https://127.0.0.1:${ingestionPort}/`,
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `Authorization=AAD;ClientId=${CLIENT_ID}`,
-      NODE_EXTRA_CA_CERTS: caFile,
+      NODE_EXTRA_CA_CERTS: certificate.certFile,
       ...identity.env(),
     });
     try {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { freePort } from '../../scripts/host/azurite';
 import { watchOutput } from '../../scripts/host/childOutput';
+import { runProcess } from './runProcess';
 
 export const APP_ROOT = resolve(__dirname, '..', '..');
 
@@ -56,19 +57,14 @@ export async function startHost(
 }
 
 /** Runs the built start script to completion (for start-up failures). */
-export function runStart(
+export async function runStart(
   env: Record<string, string>,
   appRoot = APP_ROOT,
 ): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, [resolve(appRoot, 'dist/scripts/start.js')], {
-      cwd: appRoot,
-      env: { PATH: process.env.PATH ?? '', ...isolated(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout?.on('data', (c: Buffer) => (output += c.toString('utf8')));
-    child.stderr?.on('data', (c: Buffer) => (output += c.toString('utf8')));
-    child.once('exit', (code) => resolveRun({ code, output }));
-  });
+  const { code, output } = await runProcess(
+    process.execPath,
+    [resolve(appRoot, 'dist/scripts/start.js')],
+    { cwd: appRoot, env: { ...isolated(), ...env } },
+  );
+  return { code, output };
 }

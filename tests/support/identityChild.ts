@@ -6,7 +6,7 @@
  * one `RESULT <json>` line; every error it meets is also printed with console.error, as an app
  * log would, so that a test can check the printed output for secrets.
  */
-import { spawn } from 'node:child_process';
+import { runProcess } from './runProcess';
 import { APP_ROOT } from './host';
 
 export type CredentialKind =
@@ -145,32 +145,21 @@ run().catch((error) => {
 `;
 
 /** Runs one action in a fresh node process with exactly `env` (plus PATH). */
-export function runIdentityChild(
+export async function runIdentityChild(
   options: ChildOptions,
   env: Record<string, string>,
   timeoutMs = 120_000,
 ): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', SCRIPT, JSON.stringify(options)], {
-      cwd: APP_ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', reject);
-    child.once('exit', (exitCode) => {
-      clearTimeout(timer);
-      const line = output.split('\n').find((l) => l.startsWith('RESULT '));
-      if (!line)
-        return reject(new Error(`identity child gave no result (${exitCode}):\n${output}`));
-      resolve({
-        result: JSON.parse(line.slice('RESULT '.length)) as ChildResult,
-        output,
-        exitCode,
-      });
-    });
-  });
+  const { code, output } = await runProcess(
+    process.execPath,
+    ['-e', SCRIPT, JSON.stringify(options)],
+    { cwd: APP_ROOT, env, timeoutMs },
+  );
+  const line = output.split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) throw new Error(`identity child gave no result (${code}):\n${output}`);
+  return {
+    result: JSON.parse(line.slice('RESULT '.length)) as ChildResult,
+    output,
+    exitCode: code,
+  };
 }
