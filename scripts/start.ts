@@ -87,7 +87,8 @@ async function main(): Promise<void> {
   // As Core Tools does: a local host is a development host unless told otherwise.
   process.env.AZURE_FUNCTIONS_ENVIRONMENT ??= 'Development';
   const port = httpPort(process.env);
-  const config = loadConfig(process.env);
+  // Checked before anything starts; read again once the embedded Azurite's port is known.
+  let config = loadConfig(process.env);
 
   let azurite: AzuriteHandle | undefined;
   // Until the host listens, Ctrl-C stops whatever started (Azurite) and exits; then it is a
@@ -109,9 +110,11 @@ async function main(): Promise<void> {
 
   azurite = await ensureLocalStorage(APP_ROOT, process.env, (text) => log('warning', text));
   if (azurite) {
+    config = loadConfig(process.env);
     log(
       'information',
-      `Started Azurite (Table service) on port ${azurite.port}, data in .azurite/`,
+      `Started Azurite (Table service) on port ${azurite.port}, data in .azurite/. For other tools ` +
+        `(Azurite's public development key): TABLES_CONNECTION_STRING="${azurite.connectionString}"`,
     );
   }
 

@@ -1,17 +1,38 @@
 /**
  * The storage a local command uses, from the same settings as the app: local.settings.json
  * `Values` (the environment wins), then TABLES_CONNECTION_STRING / AzureWebJobsStorage /
- * development storage. With development storage and nothing listening on its port, an
- * embedded Azurite is started on .azurite/, the folder `npm start` keeps its data in.
+ * development storage. With development storage and nothing listening on its port (10002, or
+ * AZURITE_PORT), an embedded Azurite is started on .azurite/, the folder `npm start` keeps its
+ * data in. An Azurite left running by a starter that was killed is noticed and stopped first.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { tablesAccess } from '../../shared/storage/access';
 import { isDevelopmentStorage, tableEndpoint } from '../../shared/storage/connection';
-import { AZURITE_ACCOUNT, startAzurite, type AzuriteHandle } from './azurite';
+import {
+  AZURITE_ACCOUNT,
+  azuriteConnectionString,
+  startAzurite,
+  type AzuriteHandle,
+} from './azurite';
+import { isAlive, readLease, removeLease, stopLeftover, writeLease } from './azuriteLease';
 
+/** Where `UseDevelopmentStorage=true` points: Azurite's default Table port. */
 export const DEVELOPMENT_STORAGE_PORT = 10002;
+
+/** The embedded Azurite's port: AZURITE_PORT, or the development storage port. */
+export function embeddedAzuritePort(env: NodeJS.ProcessEnv): number {
+  const text = env.AZURITE_PORT?.trim();
+  if (!text) return DEVELOPMENT_STORAGE_PORT;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < 1 || port > 65535) {
+    throw new LocalStorageError(
+      `Setting AZURITE_PORT is malformed: "${text.slice(0, 20)}" is not a port number (1-65535).`,
+    );
+  }
+  return port;
+}
 
 /** local.settings.json `Values` into the environment; variables already set win. */
 export function applyLocalSettings(appRoot: string, env: NodeJS.ProcessEnv): string | undefined {
@@ -94,19 +115,64 @@ export async function ensureLocalStorage(
     }
     return undefined;
   }
-  if (await isListening(DEVELOPMENT_STORAGE_PORT)) {
-    const server = await serverOf(DEVELOPMENT_STORAGE_PORT);
-    if (server?.startsWith('Azurite-Table') === true) return undefined;
+  const port = embeddedAzuritePort(env);
+  if (port !== DEVELOPMENT_STORAGE_PORT) {
+    // UseDevelopmentStorage=true means port 10002: the app gets the string for the chosen port.
+    env.TABLES_CONNECTION_STRING = azuriteConnectionString(port);
+  }
+  const location = join(appRoot, '.azurite');
+  await stopLeftoverAzurite(location, port, log);
+  if (await isListening(port)) {
+    const server = await serverOf(port);
+    if (server?.startsWith('Azurite-Table') === true) {
+      const lease = readLease(location);
+      if (lease === undefined || lease.port !== port || !isAlive(lease.ownerPid)) {
+        log(
+          `Port ${port} already serves Azurite, not started here: using it; it keeps running after this stops.`,
+        );
+      }
+      return undefined;
+    }
     throw new LocalStorageError(
-      `Port ${DEVELOPMENT_STORAGE_PORT} (development storage) is taken by something that is not Azurite's Table service ` +
+      `Port ${port} (development storage) is taken by something that is not Azurite's Table service ` +
         `(${server === undefined ? 'it does not answer HTTP' : `it answers as ${server.slice(0, 60)}`}). ` +
-        `Stop what listens there, or run Azurite on another port and set TABLES_CONNECTION_STRING to ` +
+        `Stop what listens there, or choose another port for the embedded Azurite (AZURITE_PORT=10012 npm start), ` +
+        `or run Azurite yourself and set TABLES_CONNECTION_STRING to ` +
         `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=<the Azurite key>;TableEndpoint=http://127.0.0.1:<port>/${AZURITE_ACCOUNT};`,
     );
   }
-  const location = join(appRoot, '.azurite');
   mkdirSync(location, { recursive: true });
-  return startAzurite({ port: DEVELOPMENT_STORAGE_PORT, location });
+  const azurite = await startAzurite({ port, location });
+  const azuritePid = azurite.process.pid;
+  if (azuritePid === undefined) return azurite;
+  writeLease(location, { azuritePid, ownerPid: process.pid, port });
+  return {
+    ...azurite,
+    async stop() {
+      await azurite.stop();
+      removeLease(location);
+    },
+  };
+}
+
+/**
+ * An embedded Azurite whose starter is gone (killed with `kill -9`, so it never stopped it) is
+ * stopped, saying so, before a new one starts; one whose starter still runs is left alone.
+ */
+async function stopLeftoverAzurite(
+  location: string,
+  port: number,
+  log: (text: string) => void,
+): Promise<void> {
+  const lease = readLease(location);
+  if (lease === undefined || isAlive(lease.ownerPid)) return;
+  if (await stopLeftover(lease.azuritePid)) {
+    log(
+      `An Azurite left running on port ${lease.port} by an earlier start that was killed (pid ${lease.azuritePid}) ` +
+        `was stopped${lease.port === port ? '; starting a fresh one' : ''}.`,
+    );
+  }
+  removeLease(location);
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);

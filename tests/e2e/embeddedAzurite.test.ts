@@ -6,27 +6,21 @@
  * two tests want port 10002 at once.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/host/azurite';
 import { watchOutput } from '../../scripts/host/childOutput';
 import { DEVELOPMENT_STORAGE_PORT, isListening } from '../../scripts/host/localStorage';
-import { APP_ROOT, runStart, startHost } from '../support/host';
+import { runStart, startHost } from '../support/host';
+import { scratchApp } from '../support/scratchApp';
 
 const portBusy = await isListening(DEVELOPMENT_STORAGE_PORT);
-const appRoot = mkdtempSync(join(tmpdir(), 'b2c-claims-api-'));
-
-beforeAll(() => {
-  cpSync(join(APP_ROOT, 'dist'), join(appRoot, 'dist'), { recursive: true });
-  cpSync(join(APP_ROOT, 'package.json'), join(appRoot, 'package.json'));
-  cpSync(join(APP_ROOT, 'host.json'), join(appRoot, 'host.json'));
-  symlinkSync(join(APP_ROOT, 'node_modules'), join(appRoot, 'node_modules'), 'dir');
-});
-afterAll(() => rmSync(appRoot, { recursive: true, force: true }));
+const scratch = scratchApp();
+const appRoot = scratch.root;
+afterAll(() => scratch.remove());
 
 describe.skipIf(portBusy)('npm start with development storage (port 10002 free)', () => {
   it('starts Azurite on .azurite/, keeps data across a restart and stops it on Ctrl-C', async () => {
