@@ -33,7 +33,7 @@ describe('a function module, imported outside a Functions host', () => {
       );
       const warn = vi.spyOn(console, 'warn');
       try {
-        const module = (await import(`../../functions/${name}`)) as Record<string, unknown>;
+        const module = (await import(`../../functions/${name}.ts`)) as Record<string, unknown>;
         expect(typeof module[`make${name[0]?.toUpperCase()}${name.slice(1)}`]).toBe('function');
       } finally {
         process.env = original;
