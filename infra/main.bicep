@@ -220,11 +220,14 @@ param bearerJwksUri string = ''
 @description('BEARER_AUDIENCE (bearer): accepted aud values, comma-separated.')
 param bearerAudience string = ''
 
-@description('BEARER_ALLOWED_CLIENT_IDS (bearer, optional).')
+@description('BEARER_ALLOWED_CLIENT_IDS (bearer): the B2C caller app ids, comma-separated. With bearer, this or bearerRequiredRole is required: the app refuses to start with neither.')
 param bearerAllowedClientIds string = ''
 
-@description('BEARER_REQUIRED_ROLE (bearer, optional).')
+@description('BEARER_REQUIRED_ROLE (bearer): an app role the token must carry. With bearer, this or bearerAllowedClientIds is required.')
 param bearerRequiredRole string = ''
+
+@description('BEARER_ALLOW_USER_TOKENS (bearer): true also accepts delegated (user) tokens; empty: false, only app-only tokens.')
+param bearerAllowUserTokens string = ''
 
 @description('ENTRA_TENANT_ID (entra).')
 param entraTenantId string = ''
@@ -377,6 +380,7 @@ module api 'app/api.bicep' = {
     bearerAudience: bearerAudience
     bearerAllowedClientIds: bearerAllowedClientIds
     bearerRequiredRole: bearerRequiredRole
+    bearerAllowUserTokens: bearerAllowUserTokens
     entraTenantId: entraTenantId
     entraApiAppId: entraApiAppId
     entraJwksUri: entraJwksUri

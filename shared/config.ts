@@ -2,9 +2,9 @@
  * Settings, read once from the environment into a frozen, typed object.
  * A missing or malformed setting fails at start with its name (ConfigError).
  */
-import { loadAuthSettings, type AuthSettings } from './auth/settings';
+import { isDevelopment, loadAuthSettings, type AuthSettings } from './auth/settings';
 import { ConfigError } from './configError';
-import { read, secret, type Env } from './env';
+import { flag, read, secret, type Env } from './env';
 import { withoutExtensionPrefix } from './contract/extensionAttribute';
 import { supportedLanguage } from './i18n/language';
 import { LANGUAGES, type Language } from './i18n/messages';
@@ -115,15 +115,6 @@ function attribute(env: Env, name: string, fallback: string): string {
   return value;
 }
 
-function flag(env: Env, name: string, fallback: boolean): boolean {
-  const text = read(env, name)?.toLowerCase();
-  if (text === undefined) return fallback;
-  if (text !== 'true' && text !== 'false') {
-    throw new ConfigError(name, `is malformed: "${text}" is not true or false`);
-  }
-  return text === 'true';
-}
-
 function appInsightsConnectionString(env: Env): string | undefined {
   const value = read(env, 'APPLICATIONINSIGHTS_CONNECTION_STRING');
   if (value !== undefined && !/InstrumentationKey=[0-9a-f-]{36}/i.test(value)) {
@@ -201,6 +192,19 @@ export function loadStorageSettings(env: Env = process.env): StorageSettings {
   });
 }
 
+/**
+ * Development storage is a default for `npm start`, Core Tools, the tests and the CLI only: a
+ * deployment that forgot its storage setting would start and answer every sign-up "unavailable".
+ */
+function refuseDevelopmentStorage(env: Env, tables: TablesAccess): void {
+  if (tables.kind === 'connectionString' && tables.from === 'default' && !isDevelopment(env)) {
+    throw new ConfigError(
+      'TABLES_CONNECTION_STRING',
+      'is missing: outside AZURE_FUNCTIONS_ENVIRONMENT=Development set TABLES_CONNECTION_STRING, TABLES_ENDPOINT, AzureWebJobsStorage or AzureWebJobsStorage__tableServiceUri / AzureWebJobsStorage__accountName; development storage is not used there',
+    );
+  }
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const storage = loadStorageSettings(env);
   const startingBalanceText = read(env, 'STARTING_BALANCE') ?? '50.00';
@@ -239,7 +243,7 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
-  return Object.freeze({
+  const config: Config = Object.freeze({
     ...storage,
     startingBalance: startingBalance.value,
     extensionsAppId,
@@ -258,4 +262,6 @@ export function loadConfig(env: Env = process.env): Config {
     }),
     auth: loadAuthSettings(env),
   });
+  refuseDevelopmentStorage(env, config.tables);
+  return config;
 }

@@ -80,6 +80,7 @@ param bearerJwksUri string = ''
 param bearerAudience string = ''
 param bearerAllowedClientIds string = ''
 param bearerRequiredRole string = ''
+param bearerAllowUserTokens string = ''
 param entraTenantId string = ''
 param entraApiAppId string = ''
 param entraJwksUri string = ''
@@ -166,6 +167,7 @@ var allAppSettings = {
   BEARER_AUDIENCE: bearerAudience
   BEARER_ALLOWED_CLIENT_IDS: bearerAllowedClientIds
   BEARER_REQUIRED_ROLE: bearerRequiredRole
+  BEARER_ALLOW_USER_TOKENS: bearerAllowUserTokens
   ENTRA_TENANT_ID: entraTenantId
   ENTRA_API_APP_ID: entraApiAppId
   ENTRA_JWKS_URI: entraJwksUri

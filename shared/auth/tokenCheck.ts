@@ -33,6 +33,8 @@ export interface TokenPolicy {
   /** `azp`/`appid` values accepted; empty = any. */
   readonly allowedClientIds: readonly string[];
   readonly requiredRole?: string | undefined;
+  /** A delegated token (`scp`, or an `idtyp` other than `app`) passes too. */
+  readonly allowUserTokens: boolean;
   readonly clockToleranceSeconds: number;
 }
 
@@ -69,6 +71,8 @@ export async function checkToken(
         audience: [...policy.audiences],
         clockTolerance: policy.clockToleranceSeconds,
         algorithms: ASYMMETRIC,
+        // A token without `exp` would be valid forever.
+        requiredClaims: ['exp'],
       },
     ));
   } catch (error) {
@@ -80,6 +84,12 @@ export async function checkToken(
   }
   if (typeof payload.iss !== 'string' || !policy.acceptIssuer(payload.iss)) {
     return refuse(`${name}: token refused (unexpected issuer)`);
+  }
+  if (!policy.allowUserTokens) {
+    const idtyp = claimText(payload, 'idtyp');
+    if (payload.scp !== undefined || (idtyp !== undefined && idtyp.toLowerCase() !== 'app')) {
+      return refuse(`${name}: a user's delegated token, not an app-only one`);
+    }
   }
   if (policy.allowedClientIds.length > 0) {
     const client = (claimText(payload, 'azp') ?? claimText(payload, 'appid'))?.toLowerCase();
@@ -103,6 +113,7 @@ export function bearerPolicy(settings: BearerSettings): TokenPolicy {
     audiences: settings.audiences,
     allowedClientIds: settings.allowedClientIds,
     requiredRole: settings.requiredRole,
+    allowUserTokens: settings.allowUserTokens,
     clockToleranceSeconds: settings.clockToleranceSeconds,
   };
 }
@@ -123,6 +134,7 @@ export function entraPolicy(settings: EntraSettings): TokenPolicy {
     acceptIssuer: (issuer) => issuers.some((pattern) => pattern.test(issuer)),
     audiences: settings.audiences,
     allowedClientIds: [ENTRA_EVENTS_APP_ID],
+    allowUserTokens: false,
     clockToleranceSeconds: settings.clockToleranceSeconds,
   };
 }

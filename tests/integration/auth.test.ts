@@ -404,6 +404,7 @@ describe('settings that would fail open refuse to start', () => {
         AZURE_FUNCTIONS_ENVIRONMENT: 'Production',
         API_AUTH: 'none',
         ALLOW_INSECURE_AUTH: 'true',
+        TABLES_CONNECTION_STRING: 'UseDevelopmentStorage=true',
       }).auth.modes,
     ).toEqual(['none']);
   });
