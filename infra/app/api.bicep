@@ -136,6 +136,7 @@ var allAppSettings = {
   AzureWebJobsStorage__clientId: identityClientId
   AZURE_CLIENT_ID: identityClientId
   TABLES_ENDPOINT: tablesEndpoint
+  STORAGE_ENDPOINT_SUFFIX: environment().suffixes.storage
   LOYALTY_TABLE_NAME: loyaltyTableName
   BALANCES_TABLE_NAME: balancesTableName
   FAILED_VALIDATIONS_TABLE_NAME: failedValidationsTableName
