@@ -247,6 +247,9 @@ param entraLoyaltyIdAttribute string = ''
 @description('ENTRA_PROMO_CODE_ATTRIBUTE; empty: promoCode.')
 param entraPromoCodeAttribute string = ''
 
+@description('ENTRA_TRUST_USER_MAIL: true also takes the email from user.mail when no sign-in identity names one; empty: false.')
+param entraTrustUserMail string = ''
+
 // ---------------------------------------------------------------------------------------------
 // Names
 // ---------------------------------------------------------------------------------------------
@@ -387,6 +390,7 @@ module api 'app/api.bicep' = {
     entraRequestBudgetMs: entraRequestBudgetMs
     entraLoyaltyIdAttribute: entraLoyaltyIdAttribute
     entraPromoCodeAttribute: entraPromoCodeAttribute
+    entraTrustUserMail: entraTrustUserMail
   }
 }
 

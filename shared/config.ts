@@ -53,6 +53,8 @@ export interface Config extends StorageSettings {
     readonly requestBudgetMs: number;
     readonly loyaltyIdAttribute: string;
     readonly promoCodeAttribute: string;
+    /** ENTRA_TRUST_USER_MAIL: the email may come from `user.mail` when no identity names one. */
+    readonly trustUserMail: boolean;
   };
   /** Which callers may call the B2C functions (API_AUTH and its settings). */
   readonly auth: AuthSettings;
@@ -259,6 +261,7 @@ export function loadConfig(env: Env = process.env): Config {
       requestBudgetMs: wholeNumber(env, 'ENTRA_REQUEST_BUDGET_MS', 800, 50, 2000),
       loyaltyIdAttribute: attribute(env, 'ENTRA_LOYALTY_ID_ATTRIBUTE', 'loyaltyId'),
       promoCodeAttribute: attribute(env, 'ENTRA_PROMO_CODE_ATTRIBUTE', 'promoCode'),
+      trustUserMail: flag(env, 'ENTRA_TRUST_USER_MAIL', false),
     }),
     auth: loadAuthSettings(env),
   });

@@ -81,6 +81,7 @@ param bearerAudience string = ''
 param bearerAllowedClientIds string = ''
 param bearerRequiredRole string = ''
 param bearerAllowUserTokens string = ''
+param entraTrustUserMail string = ''
 param entraTenantId string = ''
 param entraApiAppId string = ''
 param entraJwksUri string = ''
@@ -175,6 +176,7 @@ var allAppSettings = {
   ENTRA_REQUEST_BUDGET_MS: entraRequestBudgetMs
   ENTRA_LOYALTY_ID_ATTRIBUTE: entraLoyaltyIdAttribute
   ENTRA_PROMO_CODE_ATTRIBUTE: entraPromoCodeAttribute
+  ENTRA_TRUST_USER_MAIL: entraTrustUserMail
 }
 // app-settings:end
 
