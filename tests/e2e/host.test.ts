@@ -181,7 +181,7 @@ describe('caller authentication over HTTP', () => {
       API_KEY: key,
     });
     try {
-      const body = '{"objectId":"auth-user"}';
+      const body = '{"objectId":"90f5cf65-b78a-418e-80b1-81dda69aa87d"}';
       const refused = await fetch(`${own.baseUrl}/api/GetProfile`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -12,6 +12,9 @@ import { refusingPort, silentServer } from '../support/faultyStorage';
 import { startHost } from '../support/host';
 import { azuriteConnectionString, uniqueTableNames } from '../support/tables';
 
+/** Users by objectId: a GUID, as B2C and Entra send it. */
+const OUTAGE_USER = '12cab922-0bbe-4a96-82a7-18ae62e4a90b';
+
 const dataDir = mkdtempSync(join(tmpdir(), 'azurite-recovery-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -124,14 +127,14 @@ async function expectDegraded(baseUrl: string): Promise<void> {
   expect(
     await post(baseUrl, 'ValidateProfile', { email: 'david@contoso.com', loyaltyId: '5678' }),
   ).toMatchObject({ status: 409, body: { code: 'Unavailable' } });
-  expect(await post(baseUrl, 'GetProfile', { objectId: 'during-outage' })).toEqual({
+  expect(await post(baseUrl, 'GetProfile', { objectId: OUTAGE_USER })).toEqual({
     status: 200,
     body: {},
   });
   expect(
     await post(baseUrl, 'EnrichToken', {
       step: 'PreTokenIssuance',
-      objectId: 'during-outage',
+      objectId: OUTAGE_USER,
       email: 'david@contoso.com',
     }),
   ).toEqual({ status: 200, body: { version: '1.0.0', action: 'Continue' } });
@@ -152,7 +155,7 @@ async function expectRecovered(baseUrl: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   expect(last).toEqual({ status: 200, body: { promoCode: 'SPRING24' } });
-  expect(await post(baseUrl, 'GetProfile', { objectId: 'during-outage' })).toEqual({
+  expect(await post(baseUrl, 'GetProfile', { objectId: OUTAGE_USER })).toEqual({
     status: 200,
     body: { balance: '50.00' },
   });
