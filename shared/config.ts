@@ -2,7 +2,12 @@
  * Settings, read once from the environment into a frozen, typed object.
  * A missing or malformed setting fails at start with its name (ConfigError).
  */
-import { isDevelopment, loadAuthSettings, type AuthSettings } from './auth/settings';
+import {
+  DEFAULT_ENTRA_BUDGET_MS,
+  isDevelopment,
+  loadAuthSettings,
+  type AuthSettings,
+} from './auth/settings';
 import { ConfigError } from './configError';
 import { flag, read, secret, type Env } from './env';
 import { withoutExtensionPrefix } from './contract/extensionAttribute';
@@ -258,7 +263,13 @@ export function loadConfig(env: Env = process.env): Config {
     appInsightsEntra: appInsightsEntra(env),
     telemetryHashKey: telemetryHashKey(env),
     entra: Object.freeze({
-      requestBudgetMs: wholeNumber(env, 'ENTRA_REQUEST_BUDGET_MS', 800, 50, 2000),
+      requestBudgetMs: wholeNumber(
+        env,
+        'ENTRA_REQUEST_BUDGET_MS',
+        DEFAULT_ENTRA_BUDGET_MS,
+        50,
+        2000,
+      ),
       loyaltyIdAttribute: attribute(env, 'ENTRA_LOYALTY_ID_ATTRIBUTE', 'loyaltyId'),
       promoCodeAttribute: attribute(env, 'ENTRA_PROMO_CODE_ATTRIBUTE', 'promoCode'),
       trustUserMail: flag(env, 'ENTRA_TRUST_USER_MAIL', false),

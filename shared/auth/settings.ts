@@ -46,6 +46,12 @@ export interface BearerSettings {
   readonly clockToleranceSeconds: number;
 }
 
+/**
+ * ENTRA_REQUEST_BUDGET_MS by default: Entra waits 1 s by default (2 s at most) for an answer.
+ * The configuration and the authenticator's wait for Entra's signing keys share it.
+ */
+export const DEFAULT_ENTRA_BUDGET_MS = 800;
+
 /** Microsoft Entra's authentication events service: the only caller of an extension. */
 export const ENTRA_EVENTS_APP_ID = '99045fe1-7639-4a75-9d4a-577b6ca3810f';
 

@@ -4,15 +4,19 @@
  * Everything else is a 401 in the caller's dialect, whatever function it asks.
  */
 import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { makeEnrichToken } from '../../functions/EnrichToken';
 import { makeValidateProfile } from '../../functions/ValidateProfile';
 import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
 import { aMember } from '../support/builders';
+import { silentServer } from '../support/faultyStorage';
 import { expectCustomPolicyAnswer } from '../support/contract';
 import { tokenIssuanceStart } from '../support/entraEvents';
-import { invoke, testDeps, type Answer } from '../support/invoke';
+import { buildRequest, invoke, testDeps, type Answer } from '../support/invoke';
+import { createAuthenticator } from '../../shared/auth/authenticate';
+import { DEFAULT_ENTRA_BUDGET_MS } from '../../shared/auth/settings';
+import { loadConfig } from '../../shared/config';
 
 const CALLER = '5a0c7e3b-0000-4000-8000-00000000b2c1';
 const STRANGER = '5a0c7e3b-0000-4000-8000-0000000000ff';
@@ -163,5 +167,72 @@ describe('bearer refuses everyone else with 401 in the caller dialect', () => {
     });
     expect(answer.status).toBe(401);
     expect(answer.text).not.toContain('SPRING24');
+  });
+});
+
+describe('API_AUTH=bearer,entra', () => {
+  const TENANT_ID = '6d3b2a77-0000-4000-8000-000000000001';
+  const API_APP = 'c1d2e3f4-0000-4000-8000-0000000000a1';
+
+  it('checks an Entra event by the entra rule first: a bearer key fetch that hangs costs it nothing', async () => {
+    const silent = await silentServer();
+    try {
+      const deps = testDeps({
+        repository,
+        env: {
+          API_AUTH: 'bearer,entra',
+          BEARER_ISSUER: ISSUER,
+          BEARER_JWKS_URI: `http://127.0.0.1:${silent.port}/keys`,
+          BEARER_AUDIENCE: 'api://b2c-claims-api',
+          BEARER_ALLOWED_CLIENT_IDS: CALLER,
+          ENTRA_TENANT_ID: TENANT_ID,
+          ENTRA_API_APP_ID: API_APP,
+          ENTRA_JWKS_URI: jwksUri,
+          ENTRA_REQUEST_BUDGET_MS: '300',
+        },
+      });
+      const jwt = await new SignJWT({ azp: '99045fe1-7639-4a75-9d4a-577b6ca3810f' })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(`https://login.microsoftonline.com/${TENANT_ID}/v2.0`)
+        .setAudience(API_APP)
+        .setExpirationTime('5m')
+        .sign(signingKey);
+      const answer = await invoke(makeEnrichToken(deps), {
+        json: tokenIssuanceStart({ id: USER, mail: 'david@contoso.com' }),
+        headers: { authorization: `Bearer ${jwt}` },
+      });
+      deps.authenticator.close();
+      expect(answer.status).toBe(200);
+      expect(answer.body.data.actions[0].claims).toMatchObject({ promoCode: 'SPRING24' });
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it("waits for Entra's keys, by default, as long as the configuration's ENTRA_REQUEST_BUDGET_MS default", async () => {
+    const silent = await silentServer();
+    const config = loadConfig({
+      AZURE_FUNCTIONS_ENVIRONMENT: 'Development',
+      API_AUTH: 'entra',
+      ENTRA_TENANT_ID: TENANT_ID,
+      ENTRA_API_APP_ID: API_APP,
+      ENTRA_JWKS_URI: `http://127.0.0.1:${silent.port}/keys`,
+    });
+    expect(config.entra.requestBudgetMs).toBe(DEFAULT_ENTRA_BUDGET_MS);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const authenticator = createAuthenticator(config.auth); // no options: its own default
+    try {
+      let outcome: unknown;
+      const request = buildRequest({ headers: { authorization: `Bearer ${await token({})}` } });
+      void authenticator.authenticate(request).then((o) => (outcome = o));
+      await vi.advanceTimersByTimeAsync(config.entra.requestBudgetMs - 5);
+      expect(outcome).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(10);
+      expect(outcome).toMatchObject({ ok: false });
+    } finally {
+      vi.useRealTimers();
+      authenticator.close();
+      await silent.close();
+    }
   });
 });
