@@ -77,9 +77,11 @@ export async function checkToken(
     ));
   } catch (error) {
     if (error instanceof SigningKeysUnavailable) return refuse(`${name}: ${error.message}`);
-    const code = (error as { code?: unknown }).code;
+    const { code, claim } = error as { code?: unknown; claim?: unknown };
+    // The claim a validation failed on (exp, nbf, aud, …) tells the operator which it was.
+    const which = typeof claim === 'string' && /^[a-z]{1,16}$/i.test(claim) ? ` ${claim}` : '';
     return refuse(
-      `${name}: token refused (${typeof code === 'string' ? code : (error as Error).name})`,
+      `${name}: token refused (${typeof code === 'string' ? code : (error as Error).name}${which})`,
     );
   }
   if (typeof payload.iss !== 'string' || !policy.acceptIssuer(payload.iss)) {
