@@ -100,6 +100,10 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 // API_AUTH is a comma list; client certificates are asked for only when it names certificate.
 var callerChecks = map(split(toLower(apiAuth), ','), check => trim(check))
 var certificateAuth = contains(callerChecks, 'certificate')
+// With bearer, the app refuses to start unless the callers are named: refuse the deployment first.
+var bearerCallersNamed = !contains(callerChecks, 'bearer') || !empty(bearerAllowedClientIds) || !empty(bearerRequiredRole)
+  ? true
+  : fail('apiAuth includes bearer: set bearerAllowedClientIds (BEARER_ALLOWED_CLIENT_IDS) or bearerRequiredRole (BEARER_REQUIRED_ROLE)')
 var onlyCertificateAuth = certificateAuth && length(filter(callerChecks, check => check != 'certificate' && !empty(check))) == 0
 // Written so that its type is the site property's, 'Required' | 'Optional' |
 // 'OptionalInteractiveUser' without the parameter's '' (else Bicep warns BCP036).
@@ -167,7 +171,7 @@ var allAppSettings = {
   BEARER_ISSUER: bearerIssuer
   BEARER_JWKS_URI: bearerJwksUri
   BEARER_AUDIENCE: bearerAudience
-  BEARER_ALLOWED_CLIENT_IDS: bearerAllowedClientIds
+  BEARER_ALLOWED_CLIENT_IDS: bearerCallersNamed ? bearerAllowedClientIds : ''
   BEARER_REQUIRED_ROLE: bearerRequiredRole
   BEARER_ALLOW_USER_TOKENS: bearerAllowUserTokens
   ENTRA_TENANT_ID: entraTenantId
