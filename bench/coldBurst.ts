@@ -80,7 +80,14 @@ export function tokenIssuanceStart(user: BenchUser): string {
           appDisplayName: 'Bench',
           displayName: 'Bench',
         },
-        user: { id: user.objectId, mail: user.email, userPrincipalName: user.email },
+        user: {
+          id: user.objectId,
+          mail: user.email,
+          userPrincipalName: user.email,
+          identities: [
+            { signInType: 'email', issuer: 'bench.onmicrosoft.com', issuerAssignedId: user.email },
+          ],
+        },
       },
     },
   });

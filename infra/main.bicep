@@ -220,11 +220,14 @@ param bearerJwksUri string = ''
 @description('BEARER_AUDIENCE (bearer): accepted aud values, comma-separated.')
 param bearerAudience string = ''
 
-@description('BEARER_ALLOWED_CLIENT_IDS (bearer, optional).')
+@description('BEARER_ALLOWED_CLIENT_IDS (bearer): the B2C caller app ids, comma-separated. With bearer, this or bearerRequiredRole is required: the app refuses to start with neither.')
 param bearerAllowedClientIds string = ''
 
-@description('BEARER_REQUIRED_ROLE (bearer, optional).')
+@description('BEARER_REQUIRED_ROLE (bearer): an app role the token must carry. With bearer, this or bearerAllowedClientIds is required.')
 param bearerRequiredRole string = ''
+
+@description('BEARER_ALLOW_USER_TOKENS (bearer): true also accepts delegated (user) tokens; empty: false, only app-only tokens.')
+param bearerAllowUserTokens string = ''
 
 @description('ENTRA_TENANT_ID (entra).')
 param entraTenantId string = ''
@@ -243,6 +246,9 @@ param entraLoyaltyIdAttribute string = ''
 
 @description('ENTRA_PROMO_CODE_ATTRIBUTE; empty: promoCode.')
 param entraPromoCodeAttribute string = ''
+
+@description('ENTRA_TRUST_USER_MAIL: true also takes the email from user.mail when no sign-in identity names one; empty: false.')
+param entraTrustUserMail string = ''
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -377,12 +383,14 @@ module api 'app/api.bicep' = {
     bearerAudience: bearerAudience
     bearerAllowedClientIds: bearerAllowedClientIds
     bearerRequiredRole: bearerRequiredRole
+    bearerAllowUserTokens: bearerAllowUserTokens
     entraTenantId: entraTenantId
     entraApiAppId: entraApiAppId
     entraJwksUri: entraJwksUri
     entraRequestBudgetMs: entraRequestBudgetMs
     entraLoyaltyIdAttribute: entraLoyaltyIdAttribute
     entraPromoCodeAttribute: entraPromoCodeAttribute
+    entraTrustUserMail: entraTrustUserMail
   }
 }
 

@@ -2,9 +2,14 @@
  * Settings, read once from the environment into a frozen, typed object.
  * A missing or malformed setting fails at start with its name (ConfigError).
  */
-import { loadAuthSettings, type AuthSettings } from './auth/settings';
+import {
+  DEFAULT_ENTRA_BUDGET_MS,
+  isDevelopment,
+  loadAuthSettings,
+  type AuthSettings,
+} from './auth/settings';
 import { ConfigError } from './configError';
-import { read, secret, type Env } from './env';
+import { flag, read, secret, type Env } from './env';
 import { withoutExtensionPrefix } from './contract/extensionAttribute';
 import { supportedLanguage } from './i18n/language';
 import { LANGUAGES, type Language } from './i18n/messages';
@@ -53,6 +58,8 @@ export interface Config extends StorageSettings {
     readonly requestBudgetMs: number;
     readonly loyaltyIdAttribute: string;
     readonly promoCodeAttribute: string;
+    /** ENTRA_TRUST_USER_MAIL: the email may come from `user.mail` when no identity names one. */
+    readonly trustUserMail: boolean;
   };
   /** Which callers may call the B2C functions (API_AUTH and its settings). */
   readonly auth: AuthSettings;
@@ -113,15 +120,6 @@ function attribute(env: Env, name: string, fallback: string): string {
     throw new ConfigError(name, `is malformed: "${value}" is not an attribute name`);
   }
   return value;
-}
-
-function flag(env: Env, name: string, fallback: boolean): boolean {
-  const text = read(env, name)?.toLowerCase();
-  if (text === undefined) return fallback;
-  if (text !== 'true' && text !== 'false') {
-    throw new ConfigError(name, `is malformed: "${text}" is not true or false`);
-  }
-  return text === 'true';
 }
 
 function appInsightsConnectionString(env: Env): string | undefined {
@@ -201,6 +199,19 @@ export function loadStorageSettings(env: Env = process.env): StorageSettings {
   });
 }
 
+/**
+ * Development storage is a default for `npm start`, Core Tools, the tests and the CLI only: a
+ * deployment that forgot its storage setting would start and answer every sign-up "unavailable".
+ */
+function refuseDevelopmentStorage(env: Env, tables: TablesAccess): void {
+  if (tables.kind === 'connectionString' && tables.from === 'default' && !isDevelopment(env)) {
+    throw new ConfigError(
+      'TABLES_CONNECTION_STRING',
+      'is missing: outside AZURE_FUNCTIONS_ENVIRONMENT=Development set TABLES_CONNECTION_STRING, TABLES_ENDPOINT, AzureWebJobsStorage or AzureWebJobsStorage__tableServiceUri / AzureWebJobsStorage__accountName; development storage is not used there',
+    );
+  }
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const storage = loadStorageSettings(env);
   const startingBalanceText = read(env, 'STARTING_BALANCE') ?? '50.00';
@@ -239,7 +250,7 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
-  return Object.freeze({
+  const config: Config = Object.freeze({
     ...storage,
     startingBalance: startingBalance.value,
     extensionsAppId,
@@ -252,10 +263,19 @@ export function loadConfig(env: Env = process.env): Config {
     appInsightsEntra: appInsightsEntra(env),
     telemetryHashKey: telemetryHashKey(env),
     entra: Object.freeze({
-      requestBudgetMs: wholeNumber(env, 'ENTRA_REQUEST_BUDGET_MS', 800, 50, 2000),
+      requestBudgetMs: wholeNumber(
+        env,
+        'ENTRA_REQUEST_BUDGET_MS',
+        DEFAULT_ENTRA_BUDGET_MS,
+        50,
+        2000,
+      ),
       loyaltyIdAttribute: attribute(env, 'ENTRA_LOYALTY_ID_ATTRIBUTE', 'loyaltyId'),
       promoCodeAttribute: attribute(env, 'ENTRA_PROMO_CODE_ATTRIBUTE', 'promoCode'),
+      trustUserMail: flag(env, 'ENTRA_TRUST_USER_MAIL', false),
     }),
     auth: loadAuthSettings(env),
   });
+  refuseDevelopmentStorage(env, config.tables);
+  return config;
 }

@@ -39,3 +39,13 @@ export function list(env: Env, name: string): string[] {
     .map((v) => v.trim())
     .filter((v) => v !== '');
 }
+
+/** A true/false setting; `fallback` when unset. */
+export function flag(env: Env, name: string, fallback: boolean): boolean {
+  const text = read(env, name)?.toLowerCase();
+  if (text === undefined) return fallback;
+  if (text !== 'true' && text !== 'false') {
+    throw new ConfigError(name, `is malformed: "${text}" is not true or false`);
+  }
+  return text === 'true';
+}

@@ -80,6 +80,8 @@ param bearerJwksUri string = ''
 param bearerAudience string = ''
 param bearerAllowedClientIds string = ''
 param bearerRequiredRole string = ''
+param bearerAllowUserTokens string = ''
+param entraTrustUserMail string = ''
 param entraTenantId string = ''
 param entraApiAppId string = ''
 param entraJwksUri string = ''
@@ -98,6 +100,10 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 // API_AUTH is a comma list; client certificates are asked for only when it names certificate.
 var callerChecks = map(split(toLower(apiAuth), ','), check => trim(check))
 var certificateAuth = contains(callerChecks, 'certificate')
+// With bearer, the app refuses to start unless the callers are named: refuse the deployment first.
+var bearerCallersNamed = !contains(callerChecks, 'bearer') || !empty(bearerAllowedClientIds) || !empty(bearerRequiredRole)
+  ? true
+  : fail('apiAuth includes bearer: set bearerAllowedClientIds (BEARER_ALLOWED_CLIENT_IDS) or bearerRequiredRole (BEARER_REQUIRED_ROLE)')
 var onlyCertificateAuth = certificateAuth && length(filter(callerChecks, check => check != 'certificate' && !empty(check))) == 0
 // Written so that its type is the site property's, 'Required' | 'Optional' |
 // 'OptionalInteractiveUser' without the parameter's '' (else Bicep warns BCP036).
@@ -135,6 +141,7 @@ var allAppSettings = {
   AzureWebJobsStorage__clientId: identityClientId
   AZURE_CLIENT_ID: identityClientId
   TABLES_ENDPOINT: tablesEndpoint
+  STORAGE_ENDPOINT_SUFFIX: environment().suffixes.storage
   LOYALTY_TABLE_NAME: loyaltyTableName
   BALANCES_TABLE_NAME: balancesTableName
   FAILED_VALIDATIONS_TABLE_NAME: failedValidationsTableName
@@ -164,14 +171,16 @@ var allAppSettings = {
   BEARER_ISSUER: bearerIssuer
   BEARER_JWKS_URI: bearerJwksUri
   BEARER_AUDIENCE: bearerAudience
-  BEARER_ALLOWED_CLIENT_IDS: bearerAllowedClientIds
+  BEARER_ALLOWED_CLIENT_IDS: bearerCallersNamed ? bearerAllowedClientIds : ''
   BEARER_REQUIRED_ROLE: bearerRequiredRole
+  BEARER_ALLOW_USER_TOKENS: bearerAllowUserTokens
   ENTRA_TENANT_ID: entraTenantId
   ENTRA_API_APP_ID: entraApiAppId
   ENTRA_JWKS_URI: entraJwksUri
   ENTRA_REQUEST_BUDGET_MS: entraRequestBudgetMs
   ENTRA_LOYALTY_ID_ATTRIBUTE: entraLoyaltyIdAttribute
   ENTRA_PROMO_CODE_ATTRIBUTE: entraPromoCodeAttribute
+  ENTRA_TRUST_USER_MAIL: entraTrustUserMail
 }
 // app-settings:end
 

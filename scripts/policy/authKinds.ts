@@ -99,7 +99,7 @@ export const AUTH: Readonly<Record<AuthKind, AuthSpec>> = {
     ],
     appSettings: () => [
       'API_AUTH=bearer',
-      'BEARER_ISSUER, BEARER_AUDIENCE (and BEARER_ALLOWED_CLIENT_IDS) = what the token carries',
+      'BEARER_ISSUER, BEARER_AUDIENCE, and BEARER_ALLOWED_CLIENT_IDS or BEARER_REQUIRED_ROLE = what the token carries',
       ANONYMOUS_FUNCTIONS,
     ],
   },

@@ -9,6 +9,7 @@ import type { HttpRequest } from '@azure/functions';
 import { boundedSignal, type Signal } from '../abort';
 import { pass, refuse, type Check } from './check';
 import { checkApiKey, checkBasic, checkCertificate } from './secretChecks';
+import { DEFAULT_ENTRA_BUDGET_MS, ENTRA_EVENTS_APP_ID } from './settings';
 import type { AuthMode, AuthSettings } from './settings';
 import { signingKeys } from './signingKeys';
 import { bearerPolicy, checkToken, entraPolicy, jose } from './tokenCheck';
@@ -35,10 +36,22 @@ export interface AuthenticatorOptions {
   /** Least time between two JWKS fetches for unknown `kid`s (default 30 s). */
   readonly jwksCooldownMs?: number;
   /**
-   * How long the entra check may wait for the tenant's signing keys (ENTRA_REQUEST_BUDGET_MS):
-   * only Entra calls pass it, and Entra waits no longer.
+   * How long the entra check may wait for the tenant's signing keys (ENTRA_REQUEST_BUDGET_MS,
+   * by default its default): only Entra calls pass it, and Entra waits no longer.
    */
   readonly entraBudgetMs?: number;
+}
+
+/** Whether the bearer token, unverified, names Entra's authentication events service as its app. */
+function fromEntraEvents(request: HttpRequest): boolean {
+  const token = /^Bearer[ ]+(\S+)/i.exec(request.headers.get('authorization') ?? '')?.[1];
+  if (token === undefined) return false;
+  try {
+    const payload = jose().decodeJwt(token);
+    return (payload.azp ?? payload.appid) === ENTRA_EVENTS_APP_ID;
+  } catch {
+    return false;
+  }
 }
 
 export function createAuthenticator(
@@ -93,7 +106,7 @@ export function createAuthenticator(
         if (!settings.entra || !entraKeys) return refuse('entra: not configured');
         const wait = boundedSignal(
           signal,
-          options.entraBudgetMs ?? 2000,
+          options.entraBudgetMs ?? DEFAULT_ENTRA_BUDGET_MS,
           () => new Error('no signing keys within ENTRA_REQUEST_BUDGET_MS'),
         );
         try {
@@ -105,10 +118,18 @@ export function createAuthenticator(
     }
   };
 
+  // A token Entra issued to its authentication events service is checked by the entra rule
+  // first: another check's wait (a cold bearer key fetch) must not spend Entra's budget.
+  const entraFirst: readonly AuthMode[] = ['entra', ...settings.modes.filter((m) => m !== 'entra')];
+  const order = (request: HttpRequest): readonly AuthMode[] =>
+    settings.entra && settings.modes.length > 1 && fromEntraEvents(request)
+      ? entraFirst
+      : settings.modes;
+
   return {
     async authenticate(request, signal) {
       const reasons: string[] = [];
-      for (const mode of settings.modes) {
+      for (const mode of order(request)) {
         const check = await run(mode, request, signal);
         if (check.ok) return { ok: true, mode };
         reasons.push(check.reason);

@@ -5,7 +5,7 @@
  * AllowInsecureAuthInProduction rule). Nothing fails open.
  */
 import { ConfigError } from '../configError';
-import { list, read, secret, type Env } from '../env';
+import { flag, list, read, secret, type Env } from '../env';
 
 export const AUTH_MODES = ['none', 'basic', 'apikey', 'certificate', 'bearer', 'entra'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -38,8 +38,19 @@ export interface BearerSettings {
   /** `azp`/`appid` values accepted; empty = any. */
   readonly allowedClientIds: readonly string[];
   readonly requiredRole?: string | undefined;
+  /**
+   * BEARER_ALLOW_USER_TOKENS: a delegated (user) token, one with `scp` or an `idtyp` other than
+   * `app`, passes too. Off by default: only app-only client-credentials tokens pass.
+   */
+  readonly allowUserTokens: boolean;
   readonly clockToleranceSeconds: number;
 }
+
+/**
+ * ENTRA_REQUEST_BUDGET_MS by default: Entra waits 1 s by default (2 s at most) for an answer.
+ * The configuration and the authenticator's wait for Entra's signing keys share it.
+ */
+export const DEFAULT_ENTRA_BUDGET_MS = 800;
 
 /** Microsoft Entra's authentication events service: the only caller of an extension. */
 export const ENTRA_EVENTS_APP_ID = '99045fe1-7639-4a75-9d4a-577b6ca3810f';
@@ -223,13 +234,25 @@ export function loadAuthSettings(env: Env): AuthSettings {
         "is missing: API_AUTH includes 'bearer', which needs it",
       );
     }
-    const jwksUri = read(env, 'BEARER_JWKS_URI');
+    const jwksText = read(env, 'BEARER_JWKS_URI');
+    const jwksUri =
+      jwksText === undefined ? undefined : httpsUrl('BEARER_JWKS_URI', jwksText, allowHttp);
+    const allowedClientIds = list(env, 'BEARER_ALLOWED_CLIENT_IDS').map((c) => c.toLowerCase());
+    const requiredRole = read(env, 'BEARER_REQUIRED_ROLE');
+    // Without either, any app of the issuer's tenant with a token for the audience would pass.
+    if (production && allowedClientIds.length === 0 && requiredRole === undefined) {
+      throw new ConfigError(
+        'BEARER_ALLOWED_CLIENT_IDS',
+        "is missing: API_AUTH includes 'bearer', which outside AZURE_FUNCTIONS_ENVIRONMENT=Development needs BEARER_ALLOWED_CLIENT_IDS (the B2C caller's app id) or BEARER_REQUIRED_ROLE (an app role only it holds)",
+      );
+    }
     settings.bearer = {
       issuers,
-      jwksUri: jwksUri === undefined ? undefined : httpsUrl('BEARER_JWKS_URI', jwksUri, allowHttp),
+      jwksUri,
       audiences,
-      allowedClientIds: list(env, 'BEARER_ALLOWED_CLIENT_IDS').map((c) => c.toLowerCase()),
-      requiredRole: read(env, 'BEARER_REQUIRED_ROLE'),
+      allowedClientIds,
+      requiredRole,
+      allowUserTokens: flag(env, 'BEARER_ALLOW_USER_TOKENS', false),
       clockToleranceSeconds: 60,
     };
   }

@@ -33,6 +33,8 @@ export interface TokenPolicy {
   /** `azp`/`appid` values accepted; empty = any. */
   readonly allowedClientIds: readonly string[];
   readonly requiredRole?: string | undefined;
+  /** A delegated token (`scp`, or an `idtyp` other than `app`) passes too. */
+  readonly allowUserTokens: boolean;
   readonly clockToleranceSeconds: number;
 }
 
@@ -69,17 +71,27 @@ export async function checkToken(
         audience: [...policy.audiences],
         clockTolerance: policy.clockToleranceSeconds,
         algorithms: ASYMMETRIC,
+        // A token without `exp` would be valid forever.
+        requiredClaims: ['exp'],
       },
     ));
   } catch (error) {
     if (error instanceof SigningKeysUnavailable) return refuse(`${name}: ${error.message}`);
-    const code = (error as { code?: unknown }).code;
+    const { code, claim } = error as { code?: unknown; claim?: unknown };
+    // The claim a validation failed on (exp, nbf, aud, …) tells the operator which it was.
+    const which = typeof claim === 'string' && /^[a-z]{1,16}$/i.test(claim) ? ` ${claim}` : '';
     return refuse(
-      `${name}: token refused (${typeof code === 'string' ? code : (error as Error).name})`,
+      `${name}: token refused (${typeof code === 'string' ? code : (error as Error).name}${which})`,
     );
   }
   if (typeof payload.iss !== 'string' || !policy.acceptIssuer(payload.iss)) {
     return refuse(`${name}: token refused (unexpected issuer)`);
+  }
+  if (!policy.allowUserTokens) {
+    const idtyp = claimText(payload, 'idtyp');
+    if (payload.scp !== undefined || (idtyp !== undefined && idtyp.toLowerCase() !== 'app')) {
+      return refuse(`${name}: a user's delegated token, not an app-only one`);
+    }
   }
   if (policy.allowedClientIds.length > 0) {
     const client = (claimText(payload, 'azp') ?? claimText(payload, 'appid'))?.toLowerCase();
@@ -103,6 +115,7 @@ export function bearerPolicy(settings: BearerSettings): TokenPolicy {
     audiences: settings.audiences,
     allowedClientIds: settings.allowedClientIds,
     requiredRole: settings.requiredRole,
+    allowUserTokens: settings.allowUserTokens,
     clockToleranceSeconds: settings.clockToleranceSeconds,
   };
 }
@@ -123,6 +136,7 @@ export function entraPolicy(settings: EntraSettings): TokenPolicy {
     acceptIssuer: (issuer) => issuers.some((pattern) => pattern.test(issuer)),
     audiences: settings.audiences,
     allowedClientIds: [ENTRA_EVENTS_APP_ID],
+    allowUserTokens: false,
     clockToleranceSeconds: settings.clockToleranceSeconds,
   };
 }

@@ -44,6 +44,12 @@ export interface EntraAttributeNames {
   readonly promoCode: string;
   /** b2c/Entra extensions app id without hyphens, to name an attribute the request lacks. */
   readonly extensionsAppId?: string | undefined;
+  /**
+   * ENTRA_TRUST_USER_MAIL: also take the email from the user's free `mail` property (or an
+   * `email` attribute) when no sign-in identity names one. Off by default: anyone who can edit
+   * their profile could claim another member's email.
+   */
+  readonly trustUserMail?: boolean | undefined;
 }
 
 export type EntraRead =
@@ -55,6 +61,8 @@ export type EntraRead =
       readonly context: EntraContext;
       /** Claims under the canonical names the functions read. */
       readonly claims: RawClaims;
+      /** The event names an email only where it is not trusted (`mail`, an attribute). */
+      readonly untrustedEmail: boolean;
     };
 
 type Json = Record<string, unknown>;
@@ -83,6 +91,25 @@ function findAttribute(attributes: Json | undefined, name: string): [string, unk
       return [key, prop(object(value), 'value')];
   }
   return undefined;
+}
+
+const EMAIL_SIGN_IN = new Set(['email', 'emailaddress']);
+
+/**
+ * The email a sign-in identity vouches for: one of an email sign-in type (verified by Entra at
+ * sign-up or sign-in), else a federated identity's issuerAssignedId when it is an email.
+ */
+function identityEmail(identities: unknown): unknown {
+  if (!Array.isArray(identities)) return undefined;
+  const all = identities.map(object);
+  const type = (i: Json | undefined) => String(prop(i, 'signInType')).toLowerCase();
+  const email = all.find((i) => EMAIL_SIGN_IN.has(type(i)));
+  if (email !== undefined) return prop(email, 'issuerAssignedId');
+  const federated = all.find((i) => {
+    const id = prop(i, 'issuerAssignedId');
+    return type(i) === 'federated' && typeof id === 'string' && id.includes('@');
+  });
+  return prop(federated, 'issuerAssignedId');
 }
 
 function attributeName(name: string, names: EntraAttributeNames): string {
@@ -144,10 +171,9 @@ export function readEntraEvent(raw: RawClaims, names: EntraAttributeNames): Entr
   const user = object(prop(context, 'user'));
   const signUp = object(prop(data, 'userSignUpInfo'));
   const attributes = object(prop(signUp, 'attributes'));
-  const identities = prop(signUp, 'identities');
-  const emailIdentity = Array.isArray(identities)
-    ? identities.map(object).find((i) => String(prop(i, 'signInType')).toLowerCase() === 'email')
-    : undefined;
+  const vouched =
+    identityEmail(prop(signUp, 'identities')) ?? identityEmail(prop(user, 'identities'));
+  const unvouched = findAttribute(attributes, 'email')?.[1] ?? prop(user, 'mail');
 
   const loyalty = findAttribute(attributes, names.loyaltyId);
   const promo = findAttribute(attributes, names.promoCode);
@@ -156,12 +182,7 @@ export function readEntraEvent(raw: RawClaims, names: EntraAttributeNames): Entr
     if (value !== undefined && value !== null) claims.set(name, value);
   };
   set('objectId', prop(user, 'id'));
-  set(
-    'email',
-    prop(emailIdentity, 'issuerAssignedId') ??
-      findAttribute(attributes, 'email')?.[1] ??
-      prop(user, 'mail'),
-  );
+  set('email', vouched ?? (names.trustUserMail === true ? unvouched : undefined));
   set('loyaltyId', loyalty?.[1]);
   set('lang', prop(client, 'locale'));
   set('correlationId', prop(context, 'correlationId'));
@@ -170,6 +191,7 @@ export function readEntraEvent(raw: RawClaims, names: EntraAttributeNames): Entr
   return {
     kind: 'event',
     claims,
+    untrustedEmail: vouched === undefined && names.trustUserMail !== true && unvouched != null,
     context: {
       event: known.event,
       step: known.step,

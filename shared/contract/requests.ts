@@ -49,6 +49,22 @@ export type Parsed<T> =
 
 const fail = (error: ApiError): { ok: false; error: ApiError } => ({ ok: false, error });
 
+/** B2C's objectId and Entra's user id: a GUID, nothing else (never a new balance row). */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Claims that are one value, never a list: the Functions host joins a repeated query key or
+ * header with a comma (`?objectId=A&objectId=B` arrives as `A,B`), so a comma in one of them is
+ * a repeated claim. (An email with a comma is not one B2C or Entra sends.)
+ */
+const SINGLE: ReadonlySet<ClaimName> = new Set(['email', 'objectId', 'step']);
+/** Where the host joins repeats, the loyalty ID too is one value. */
+const SINGLE_WHEN_JOINED: ReadonlySet<ClaimName> = new Set([...SINGLE, 'loyaltyId']);
+
+/** `label`: a claim's name as claimLabel gives it. */
+const repeated = (label: string): ApiError =>
+  badRequest('InvalidClaim', `The claim ${label} is given more than once.`);
+
 /** Picks the claims the functions read out of whatever arrived, validated and coerced to text. */
 export function canonicalClaims(raw: RawClaims): Parsed<ClaimsInput> {
   const picked: Record<string, unknown> = {};
@@ -75,7 +91,14 @@ export function canonicalClaims(raw: RawClaims): Parsed<ClaimsInput> {
   const input: ClaimsInput = {};
   for (const name of Object.keys(picked) as ClaimName[]) {
     const value = picked[name];
-    if (typeof value === 'string' && value.trim() !== '') input[name] = value;
+    if (typeof value !== 'string' || value.trim() === '') continue;
+    if (SINGLE.has(name) && value.includes(',')) return fail(repeated(`'${name}'`));
+    input[name] = value;
+  }
+  if (input.objectId !== undefined && !GUID.test(input.objectId.trim())) {
+    return fail(
+      badRequest('InvalidClaim', "The claim 'objectId' must be the user's object id, a GUID."),
+    );
   }
   return { ok: true, value: input };
 }
@@ -126,14 +149,22 @@ function claimLabel(key: string): string {
     : '(not one the API reads)';
 }
 
-function fromPairs(pairs: URLSearchParams, skip: ReadonlySet<string>): Parsed<RawClaims> {
+/** A value the host may have joined from repeats: a comma in a one-value claim. */
+function joinedRepeat(key: string, value: string): boolean {
+  const found = CANONICAL.get(withoutExtensionPrefix(key).toLowerCase());
+  return found !== undefined && SINGLE_WHEN_JOINED.has(found.name) && value.includes(',');
+}
+
+function fromPairs(
+  pairs: URLSearchParams,
+  skip: ReadonlySet<string>,
+  joinsRepeats: boolean,
+): Parsed<RawClaims> {
   const claims: RawClaims = new Map();
   for (const [key, value] of pairs) {
     if (skip.has(key)) continue;
-    if (claims.has(key)) {
-      return fail(
-        badRequest('InvalidClaim', `The claim ${claimLabel(key)} is given more than once.`),
-      );
+    if (claims.has(key) || (joinsRepeats && joinedRepeat(key, value))) {
+      return fail(repeated(claimLabel(key)));
     }
     claims.set(key, value);
   }
@@ -141,13 +172,16 @@ function fromPairs(pairs: URLSearchParams, skip: ReadonlySet<string>): Parsed<Ra
 }
 
 /** SendClaimsIn Header: one request header per claim, named by its PartnerClaimType. */
-function fromHeaders(request: HttpRequest): RawClaims {
+function fromHeaders(request: HttpRequest): Parsed<RawClaims> {
   const claims: RawClaims = new Map();
   for (const spelling of CANONICAL.keys()) {
     const value = request.headers.get(spelling);
-    if (value !== null) claims.set(spelling, value);
+    if (value === null) continue;
+    // Repeated headers arrive joined with ", " (Fetch and the Functions host alike).
+    if (joinedRepeat(spelling, value)) return fail(repeated(claimLabel(spelling)));
+    claims.set(spelling, value);
   }
-  return claims;
+  return { ok: true, value: claims };
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -159,9 +193,10 @@ const SKIP_NOTHING: ReadonlySet<string> = new Set();
 export async function readClaims(request: HttpRequest): Promise<Parsed<RawClaims>> {
   if (request.method === 'GET' || request.method === 'HEAD') {
     // `code` is the Functions key, never a claim.
-    const query = fromPairs(request.query, SKIP_IN_QUERY);
+    // The Functions host joins a repeated query key with a comma before the app sees it.
+    const query = fromPairs(request.query, SKIP_IN_QUERY, true);
     if (!query.ok || query.value.size > 0) return query;
-    return { ok: true, value: fromHeaders(request) };
+    return fromHeaders(request);
   }
 
   const declared = Number(request.headers.get('content-length') ?? '0');
@@ -202,7 +237,7 @@ export async function readClaims(request: HttpRequest): Promise<Parsed<RawClaims
         ),
       );
     }
-    return fromPairs(new URLSearchParams(text), SKIP_NOTHING);
+    return fromPairs(new URLSearchParams(text), SKIP_NOTHING, false);
   }
 
   let body: unknown;

@@ -203,11 +203,20 @@ export async function parseCall(
     loyaltyId: deps.config.entra.loyaltyIdAttribute,
     promoCode: deps.config.entra.promoCodeAttribute,
     extensionsAppId: deps.config.extensionsAppId,
+    trustUserMail: deps.config.entra.trustUserMail,
   });
   if (entraEvent.kind === 'invalid') {
     return failWith(badRequest(entraEvent.code, entraEvent.problem), 'entra');
   }
   const entra = entraEvent.kind === 'event' ? entraEvent.context : undefined;
+  if (entraEvent.kind === 'event' && entraEvent.untrustedEmail) {
+    context.warn(
+      tag(
+        context,
+        'the Entra event names an email only in user.mail or an attribute, not in a sign-in identity: read as no email (ENTRA_TRUST_USER_MAIL=true trusts it)',
+      ),
+    );
+  }
   const dialect: Dialect = entra !== undefined ? 'entra' : dialectOf(raw.value);
   // Entra waits 1 s by default (2 s at most): its budget, counted from the arrival.
   if (dialect === 'entra') deadline.tighten(deps.config.entra.requestBudgetMs);

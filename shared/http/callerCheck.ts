@@ -1,7 +1,8 @@
 /**
  * The first link of the chain: the caller check (API_AUTH), within the request's deadline. A
  * refused caller gets 401 with a generic body and the configured schemes' challenges; the
- * precise reason goes to the log only (it never holds the secret).
+ * precise reason goes to the log only (it never holds the secret), as an aggregate
+ * (refusals.ts): once per distinct reason and minute, and one CallerRefused event a minute.
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { errorAnswer } from '../contract/answers';
@@ -11,6 +12,19 @@ import { chooseLanguage } from '../i18n/language';
 import { message } from '../i18n/messages';
 import { tag } from './call';
 import type { Deadline } from './deadline';
+import { RefusalLog } from './refusals';
+
+/** One aggregate per app (per set of deps), made on the first refusal. */
+const refusalLogs = new WeakMap<Deps, RefusalLog>();
+
+function refusalLog(deps: Deps): RefusalLog {
+  let log = refusalLogs.get(deps);
+  if (log === undefined) {
+    log = new RefusalLog(deps.telemetry);
+    refusalLogs.set(deps, log);
+  }
+  return log;
+}
 
 /** Undefined when the caller may go on; the 401 answer otherwise. */
 export async function checkCaller(
@@ -20,14 +34,10 @@ export async function checkCaller(
   deadline: Deadline,
 ): Promise<HttpResponseInit | undefined> {
   const caller = await deps.authenticator.authenticate(request, deadline.signal);
-  if (caller.ok) {
-    // Only Entra's authentication events service passes the entra check: Entra's budget.
-    if (caller.mode === 'entra') deadline.tighten(deps.config.entra.requestBudgetMs);
-    return undefined;
-  }
-  const reasons = caller.reasons.join('; ');
-  context.warn(tag(context, `caller refused: ${reasons}`));
-  deps.telemetry.trackEvent('CallerRefused', { function: context.functionName, reasons });
+  // Entra's budget is tightened in one place, when the call reads as Entra's (call.ts); the
+  // entra check's own wait for keys is bounded by the same budget (authenticate.ts).
+  if (caller.ok) return undefined;
+  refusalLog(deps).refused(caller.reasons.join('; '), (text) => context.warn(tag(context, text)));
   const error = new ApiError('Unauthorized', 401, 'The caller could not be authenticated.');
   const language = chooseLanguage(
     { acceptLanguage: request.headers.get('accept-language') },

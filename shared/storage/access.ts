@@ -5,10 +5,11 @@
  *    DefaultAzureCredential (`AZURE_CLIENT_ID` names a user-assigned identity): the Function App's
  *    managed identity in Azure, the Azure CLI sign-in on an operator's machine;
  * 3. `AzureWebJobsStorage`: the Functions host's own storage, as a connection string;
- * 4. `AzureWebJobsStorage__tableServiceUri` (or `__accountName`), the host's identity-based
- *    convention, with `AzureWebJobsStorage__credential=managedidentity` and
- *    `AzureWebJobsStorage__clientId`;
- * 5. development storage (Azurite on 127.0.0.1:10002).
+ * 4. `AzureWebJobsStorage__tableServiceUri` (or `__accountName`, in the cloud whose storage
+ *    suffix `STORAGE_ENDPOINT_SUFFIX` names), the host's identity-based convention, with
+ *    `AzureWebJobsStorage__credential=managedidentity` and `AzureWebJobsStorage__clientId`;
+ * 5. development storage (Azurite on 127.0.0.1:10002): the app refuses it outside Development
+ *    (config.ts); `npm start`, Core Tools, the tests and the loyalty CLI keep it as the default.
  * A connection string, when set, always wins.
  */
 import { ConfigError } from '../configError';
@@ -101,9 +102,17 @@ export function tablesAccess(env: Env): TablesAccess {
         `is malformed: "${accountName}" is not a storage account name`,
       );
     }
+    // Azure's public cloud by default; e.g. core.usgovcloudapi.net, core.chinacloudapi.cn.
+    const suffix = read(env, 'STORAGE_ENDPOINT_SUFFIX') ?? 'core.windows.net';
+    if (!/^[a-z0-9]+(?:[.-][a-z0-9]+)*\.[a-z]{2,}$/i.test(suffix)) {
+      throw new ConfigError(
+        'STORAGE_ENDPOINT_SUFFIX',
+        `is malformed: "${suffix}" is not a storage endpoint suffix (e.g. core.windows.net)`,
+      );
+    }
     return {
       kind: 'identity',
-      endpoint: `https://${accountName}.table.core.windows.net`,
+      endpoint: `https://${accountName}.table.${suffix.toLowerCase()}`,
       clientId: hostClientId(),
       from: 'AzureWebJobsStorage__accountName',
     };

@@ -7,7 +7,9 @@
  * What is recorded before the thread is ready is kept, up to a bound (the oldest kept, the rest
  * counted and reported as one TelemetryDropped event), and sent once it is. After that, records
  * go over in one message per event-loop turn. If the thread cannot start, telemetry is off,
- * said once in the log; the functions answer as before.
+ * said once in the log; the functions answer as before. If a thread that was sending dies, a new
+ * one is started after a back-off (doubling, at most RESTART_MAX_DELAY_MS), each restart counted
+ * and said once in the log; records wait for it as at start.
  */
 import { Worker } from 'node:worker_threads';
 import type { AppInsightsOptions } from './appInsights';
@@ -31,6 +33,8 @@ export interface BackgroundTelemetryOptions {
   readonly maxPending?: number;
   /** How long flush() waits for the thread to start, then to send. */
   readonly flushTimeoutMs?: number;
+  /** The first restart's delay after a sending thread died; each next one doubles it. */
+  readonly restartDelayMs?: number;
   readonly log?: TelemetryLog;
 }
 
@@ -46,6 +50,8 @@ const CONSOLE: TelemetryLog = {
 
 export const MAX_PENDING = 10_000;
 const FLUSH_TIMEOUT_MS = 8_000;
+const RESTART_DELAY_MS = 1_000;
+export const RESTART_MAX_DELAY_MS = 5 * 60_000;
 
 export class BackgroundTelemetry implements Telemetry {
   readonly enabled = true;
@@ -54,24 +60,42 @@ export class BackgroundTelemetry implements Telemetry {
   #dropped = 0;
   #scheduled = false;
   #flushes = 0;
+  /** Threads started again after one died: a dead thread's late messages are told apart by it. */
+  #restarts = 0;
+  #thread: TelemetryThread;
   readonly #waiters = new Set<() => void>();
   readonly #acknowledged = new Set<number>();
   readonly #maxPending: number;
   readonly #flushTimeoutMs: number;
+  readonly #restartDelayMs: number;
   readonly #log: TelemetryLog;
-  readonly #started = Date.now();
+  #started = Date.now();
 
+  /** `start` starts a telemetry thread: once at first, again whenever a sending one died. */
   constructor(
-    private readonly thread: TelemetryThread,
+    private readonly start: () => TelemetryThread,
     options: BackgroundTelemetryOptions = {},
   ) {
     this.#maxPending = options.maxPending ?? MAX_PENDING;
     this.#flushTimeoutMs = options.flushTimeoutMs ?? FLUSH_TIMEOUT_MS;
+    this.#restartDelayMs = options.restartDelayMs ?? RESTART_DELAY_MS;
     this.#log = options.log ?? CONSOLE;
+    this.#thread = this.#open();
+  }
+
+  #open(): TelemetryThread {
+    const generation = this.#restarts;
+    const thread = this.start();
+    // A dead thread may still report (its error, then its exit): only the current one counts.
     thread.listen(
-      (message) => this.#onMessage(message),
-      (reason) => this.#off(reason),
+      (message) => {
+        if (generation === this.#restarts) this.#onMessage(message);
+      },
+      (reason) => {
+        if (generation === this.#restarts) this.#gone(reason);
+      },
     );
+    return thread;
   }
 
   trackEvent(name: string, properties: TelemetryProperties): void {
@@ -97,7 +121,7 @@ export class BackgroundTelemetry implements Telemetry {
     if (this.#state !== 'ready') return;
     this.#send();
     const id = ++this.#flushes;
-    this.thread.post({ type: 'flush', id });
+    this.#thread.post({ type: 'flush', id });
     await this.#waitFor(() => this.#acknowledged.has(id) || this.#state === 'off', deadline);
     this.#acknowledged.delete(id);
   }
@@ -128,21 +152,51 @@ export class BackgroundTelemetry implements Telemetry {
     if (this.#pending.length === 0) return;
     const items = this.#pending;
     this.#pending = [];
-    this.thread.post({ type: 'items', items });
+    this.#thread.post({ type: 'items', items });
   }
 
   #onMessage(message: FromTelemetryThread): void {
-    if (message.type === 'failed') return this.#off(message.reason);
+    if (message.type === 'failed') return this.#gone(message.reason);
     if (message.type === 'flushed') {
       this.#acknowledged.add(message.id);
       return this.#wake();
     }
+    if (this.#state === 'ready') return;
     this.#state = 'ready';
     this.#log.info(
       `Telemetry: sending to Application Insights, ready ${Date.now() - this.#started} ms after ` +
         `start; ${this.#pending.length + this.#dropped} records were waiting.`,
     );
+    if (this.#restarts > 0) {
+      this.#pending.unshift({
+        kind: 'event',
+        name: 'TelemetryRestarted',
+        properties: { count: String(this.#restarts) },
+      });
+    }
     this.#send();
+    this.#wake();
+  }
+
+  /**
+   * The thread stopped or failed. One that never sent (the SDK cannot load) turns telemetry
+   * off; one that did, or a restarted one, is started again after the back-off.
+   */
+  #gone(reason: string): void {
+    if (this.#state === 'off') return;
+    if (this.#state === 'starting' && this.#restarts === 0) return this.#off(reason);
+    this.#restarts++;
+    this.#state = 'starting';
+    const delay = Math.min(this.#restartDelayMs * 2 ** (this.#restarts - 1), RESTART_MAX_DELAY_MS);
+    this.#log.warn(
+      `Telemetry: the Application Insights thread stopped (${reason}); restart ${this.#restarts} ` +
+        `in ${delay} ms, records wait for it.`,
+    );
+    const timer = setTimeout(() => {
+      this.#started = Date.now();
+      this.#thread = this.#open();
+    }, delay);
+    timer.unref();
     this.#wake();
   }
 
@@ -202,5 +256,5 @@ export function createBackgroundTelemetry(
   options: AppInsightsOptions,
   settings?: BackgroundTelemetryOptions,
 ): Telemetry {
-  return new BackgroundTelemetry(startTelemetryThread(options), settings);
+  return new BackgroundTelemetry(() => startTelemetryThread(options), settings);
 }

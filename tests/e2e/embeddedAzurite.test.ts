@@ -38,7 +38,7 @@ describe.skipIf(portBusy)('npm start with development storage (port 10002 free)'
     const created = await fetch(`${first.baseUrl}/api/GetProfile`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: '{"objectId":"persisted-user"}',
+      body: '{"objectId":"268afa57-e9c5-407f-8e22-6c199ecfa186"}',
     });
     expect(await created.json()).toEqual({ balance: '75.00' });
     expect(await first.stop()).toBe(0);
@@ -47,7 +47,9 @@ describe.skipIf(portBusy)('npm start with development storage (port 10002 free)'
 
     const second = await startHost({ STARTING_BALANCE: '99.00' }, { appRoot });
     expect(second.output()).not.toContain('seeded the demo members');
-    const again = await fetch(`${second.baseUrl}/api/GetProfile?objectId=persisted-user`);
+    const again = await fetch(
+      `${second.baseUrl}/api/GetProfile?objectId=268afa57-e9c5-407f-8e22-6c199ecfa186`,
+    );
     expect(await again.json()).toEqual({ balance: '75.00' });
     expect(await second.stop()).toBe(0);
     expect(await isListening(DEVELOPMENT_STORAGE_PORT)).toBe(false);

@@ -181,7 +181,7 @@ describe('caller authentication over HTTP', () => {
       API_KEY: key,
     });
     try {
-      const body = '{"objectId":"auth-user"}';
+      const body = '{"objectId":"90f5cf65-b78a-418e-80b1-81dda69aa87d"}';
       const refused = await fetch(`${own.baseUrl}/api/GetProfile`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -217,6 +217,25 @@ describe('caller authentication over HTTP', () => {
       expect(run.output).not.toContain('Host started');
     },
   );
+
+  it('refuses to start outside Development without a storage setting, in one line naming them', async () => {
+    const run = await runStart({
+      AZURE_FUNCTIONS_ENVIRONMENT: 'Production',
+      API_AUTH: 'apikey',
+      API_KEY: 'key-one-0123456789',
+    });
+    expect(run.code).toBe(1);
+    const line = run.output.split('\n').find((l) => l.includes('Setting TABLES_CONNECTION_STRING'));
+    for (const name of [
+      'TABLES_ENDPOINT',
+      'AzureWebJobsStorage',
+      'AzureWebJobsStorage__accountName',
+    ]) {
+      expect(line).toContain(name);
+    }
+    expect(run.output).not.toContain('Host started');
+    expect(run.output).not.toContain('Azurite');
+  });
 
   it('refuses to start with API_AUTH=none in production, naming the setting', async () => {
     const run = await runStart({

@@ -19,6 +19,9 @@ import {
 } from '../support/managedIdentityEndpoint';
 import { makeTestCertificate, type TestCertificate } from '../support/testCertificate';
 
+/** Users by objectId: a GUID, as B2C and Entra send it. */
+const IDENTITY_USER = '41de6f19-3509-4ce5-8d0b-b996033fb2a8';
+
 const MEMBER = { email: 'identity.member@contoso.com', loyaltyId: 'ID-4711', promo: 'KEYLESS' };
 let certificate: TestCertificate;
 let azurite: AzuriteOAuth;
@@ -117,14 +120,14 @@ describe('with only TABLES_ENDPOINT and a managed identity', () => {
       expect(
         await post(host, 'ValidateProfile', { email: MEMBER.email, loyaltyId: 'NOT-MINE' }),
       ).toMatchObject({ status: 409, body: { code: 'NotAssociated' } });
-      expect(await post(host, 'GetProfile', { objectId: 'identity-user-1' })).toEqual({
+      expect(await post(host, 'GetProfile', { objectId: IDENTITY_USER })).toEqual({
         status: 200,
         body: { balance: '50.00' },
       });
       expect(
         await post(host, 'EnrichToken', {
           step: 'PreTokenIssuance',
-          objectId: 'identity-user-1',
+          objectId: IDENTITY_USER,
           email: MEMBER.email,
         }),
       ).toEqual({
@@ -139,7 +142,7 @@ describe('with only TABLES_ENDPOINT and a managed identity', () => {
       });
       const load = await Promise.all(
         Array.from({ length: 100 }, (_, i) =>
-          post(host, 'GetProfile', { objectId: `load-${i % 10}` }),
+          post(host, 'GetProfile', { objectId: `10ad0000-0000-4000-8000-00000000000${i % 10}` }),
         ),
       );
       expect(load.every((a) => a.status === 200 && a.body.balance === '50.00')).toBe(true);
@@ -171,14 +174,14 @@ describe('with only TABLES_ENDPOINT and a managed identity', () => {
         expect(
           await post(host, 'ValidateProfile', { email: MEMBER.email, loyaltyId: MEMBER.loyaltyId }),
         ).toMatchObject({ status: 409, body: { code: 'Unavailable' } });
-        expect(await post(host, 'GetProfile', { objectId: 'identity-user-1' })).toEqual({
+        expect(await post(host, 'GetProfile', { objectId: IDENTITY_USER })).toEqual({
           status: 200,
           body: {},
         });
         expect(
           await post(host, 'EnrichToken', {
             step: 'PreTokenIssuance',
-            objectId: 'identity-user-1',
+            objectId: IDENTITY_USER,
           }),
         ).toEqual({ status: 200, body: { version: '1.0.0', action: 'Continue' } });
         expect((await fetch(`${host.baseUrl}/api/health`)).status).toBe(503);

@@ -12,6 +12,11 @@ import { refusingPort, silentServer } from '../support/faultyStorage';
 import { startHost } from '../support/host';
 import { azuriteConnectionString, uniqueTableNames } from '../support/tables';
 
+/** Users by objectId: a GUID, as B2C and Entra send it. */
+const RECOVERING_USER = '7ecf0e11-0000-4000-8000-000000000001';
+const SLOW_USER = '5107e000-0000-4000-8000-000000000002';
+const OUTAGE_USER = '12cab922-0bbe-4a96-82a7-18ae62e4a90b';
+
 const dataDir = mkdtempSync(join(tmpdir(), 'azurite-recovery-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -34,7 +39,7 @@ describe('storage outages', () => {
       REQUEST_BUDGET_MS: '1000',
     });
     try {
-      expect(await getProfile(host.baseUrl, 'recovering-user')).toEqual({
+      expect(await getProfile(host.baseUrl, RECOVERING_USER)).toEqual({
         status: 200,
         body: { balance: '50.00' },
       });
@@ -42,13 +47,13 @@ describe('storage outages', () => {
       expect(health.status).toBe(200);
 
       await azurite.stop();
-      expect(await getProfile(host.baseUrl, 'recovering-user')).toEqual({ status: 200, body: {} });
+      expect(await getProfile(host.baseUrl, RECOVERING_USER)).toEqual({ status: 200, body: {} });
       const down = await fetch(`${host.baseUrl}/api/health`);
       expect(down.status).toBe(503);
       expect(await down.json()).toMatchObject({ storage: 'unavailable' });
 
       azurite = await startAzurite({ location: dataDir, port });
-      expect(await getProfile(host.baseUrl, 'recovering-user')).toEqual({
+      expect(await getProfile(host.baseUrl, RECOVERING_USER)).toEqual({
         status: 200,
         body: { balance: '50.00' },
       });
@@ -75,7 +80,7 @@ describe('storage outages', () => {
     });
     try {
       const started = performance.now();
-      const inFlight = getProfile(host.baseUrl, 'slow-user');
+      const inFlight = getProfile(host.baseUrl, SLOW_USER);
       await new Promise((resolve) => setTimeout(resolve, 200));
       const exit = host.stop();
       const answer = await inFlight;
@@ -124,14 +129,14 @@ async function expectDegraded(baseUrl: string): Promise<void> {
   expect(
     await post(baseUrl, 'ValidateProfile', { email: 'david@contoso.com', loyaltyId: '5678' }),
   ).toMatchObject({ status: 409, body: { code: 'Unavailable' } });
-  expect(await post(baseUrl, 'GetProfile', { objectId: 'during-outage' })).toEqual({
+  expect(await post(baseUrl, 'GetProfile', { objectId: OUTAGE_USER })).toEqual({
     status: 200,
     body: {},
   });
   expect(
     await post(baseUrl, 'EnrichToken', {
       step: 'PreTokenIssuance',
-      objectId: 'during-outage',
+      objectId: OUTAGE_USER,
       email: 'david@contoso.com',
     }),
   ).toEqual({ status: 200, body: { version: '1.0.0', action: 'Continue' } });
@@ -152,7 +157,7 @@ async function expectRecovered(baseUrl: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   expect(last).toEqual({ status: 200, body: { promoCode: 'SPRING24' } });
-  expect(await post(baseUrl, 'GetProfile', { objectId: 'during-outage' })).toEqual({
+  expect(await post(baseUrl, 'GetProfile', { objectId: OUTAGE_USER })).toEqual({
     status: 200,
     body: { balance: '50.00' },
   });

@@ -25,6 +25,9 @@ import {
 import { invoke, testDeps, type Answer, type RequestSpec, type TestDeps } from '../support/invoke';
 import { azuriteConnectionString, tableRepository, uniqueTableNames } from '../support/tables';
 
+/** Users by objectId: a GUID, as B2C and Entra send it. */
+const GOOD_BALANCE_USER = '74ef0df0-bd8a-4a3f-8f60-0ecaf6cf2c2f';
+
 const UNAVAILABLE = "We can't check your loyalty ID right now. Please try again in a moment.";
 const tables = uniqueTableNames('Corrupt');
 const attemptsTable = `CorruptAttempts${randomBytes(4).toString('hex')}`;
@@ -34,9 +37,9 @@ const BAD_STATUS = { email: 'bad.status@contoso.com', loyaltyId: 'L-STATUS-1' };
 const NO_PROMO = { email: 'no.promo@contoso.com', loyaltyId: 'L-PROMO-2' };
 const NUMBER_ID = { email: 'number.id@contoso.com', loyaltyId: 'L-NUMBER-3' };
 const GOOD = { email: 'good.member@contoso.com', loyaltyId: 'G-1', promoCode: 'GOODPROMO' };
-const BALANCE_TEXT = 'corrupt-balance-text-0001';
-const BALANCE_DOUBLE = 'corrupt-balance-double-0002';
-const BALANCE_MISSING = 'corrupt-balance-missing-0003';
+const BALANCE_TEXT = 'c0aa0000-0000-4000-8000-000000000001'; // a balance that is text
+const BALANCE_DOUBLE = 'c0aa0000-0000-4000-8000-000000000002'; // a balance that is a double
+const BALANCE_MISSING = 'c0aa0000-0000-4000-8000-000000000003'; // a row without a balance
 const ATTEMPTS_EMAIL = 'bad.attempts@contoso.com';
 
 const PERSONAL = [
@@ -82,7 +85,7 @@ beforeAll(async () => {
   await balance(BALANCE_TEXT, { objectId: BALANCE_TEXT, balance: 'twelve euros' });
   await balance(BALANCE_DOUBLE, { objectId: BALANCE_DOUBLE, balance: 12.5 });
   await balance(BALANCE_MISSING, { objectId: BALANCE_MISSING });
-  await repository.setBalance('good-balance-user', money('7.00'));
+  await repository.setBalance(GOOD_BALANCE_USER, money('7.00'));
   await createTableClient(azuriteConnectionString(), attemptsTable).createEntity({
     partitionKey: encodeKey(ATTEMPTS_EMAIL),
     rowKey: 'attempts',
@@ -225,7 +228,7 @@ const cases: Case[] = [
   {
     name: 'EnrichToken, custom policy: the balance, without the corrupt membership',
     make: makeEnrichToken,
-    spec: { json: { objectId: 'good-balance-user', email: BAD_STATUS.email } },
+    spec: { json: { objectId: GOOD_BALANCE_USER, email: BAD_STATUS.email } },
     table: members,
     status: 200,
     body: { balance: '7.00' },

@@ -17,6 +17,10 @@ import { refusingPort, silentServer, statusTransport } from '../support/faultySt
 import { DEVELOPMENT, invoke, testDeps, type RequestSpec } from '../support/invoke';
 import { azuriteConnectionString, uniqueTableNames } from '../support/tables';
 
+/** Users by objectId: a GUID, as B2C and Entra send it. */
+const SOME_USER = 'd9567975-2134-42d9-8b61-dbd7b91c4bcc';
+const A_USER = '7b774eff-e4a3-49c6-8d82-ad4f4f21d34c';
+
 const config = loadConfig(DEVELOPMENT); // the defaults: STORAGE_TIMEOUT_MS 1500, REQUEST_BUDGET_MS 3000
 const LIMIT_MS = config.requestBudgetMs + 200;
 
@@ -57,14 +61,20 @@ const probes: Probe[] = [
   {
     name: 'GetProfile (custom policy)',
     make: makeGetProfile,
-    spec: { json: { objectId: 'o' } },
+    spec: { json: { objectId: SOME_USER } },
     status: 200,
     body: {},
   },
   {
     name: 'EnrichToken (PreTokenIssuance)',
     make: makeEnrichToken,
-    spec: { json: { step: 'PreTokenIssuance', objectId: 'o', email: 'a@contoso.com' } },
+    spec: {
+      json: {
+        step: 'PreTokenIssuance',
+        objectId: SOME_USER,
+        email: 'a@contoso.com',
+      },
+    },
     status: 200,
     body: { version: '1.0.0', action: 'Continue' },
   },
@@ -141,7 +151,9 @@ describe('the request budget', () => {
     });
     const telemetry = deps.telemetry;
     const started = performance.now();
-    const answer = await invoke(makeGetProfile(deps), { json: { objectId: 'o' } });
+    const answer = await invoke(makeGetProfile(deps), {
+      json: { objectId: SOME_USER },
+    });
     expect(performance.now() - started).toBeLessThanOrEqual(400);
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({});
@@ -157,7 +169,9 @@ describe('the request budget', () => {
       repository: tableRepo(azuriteConnectionString(), statusTransport(503)),
       env: { GETPROFILE_FAIL_CLOSED: 'true' },
     });
-    const answer = await invoke(makeGetProfile(deps), { json: { objectId: 'o', lang: '1031' } });
+    const answer = await invoke(makeGetProfile(deps), {
+      json: { objectId: SOME_USER, lang: '1031' },
+    });
     expect(answer.status).toBe(409);
     expect(answer.body.userMessage).toBe(
       'Wir können Ihr Profil gerade nicht laden. Bitte versuchen Sie es gleich noch einmal.',
@@ -187,7 +201,8 @@ describe('table creation', () => {
     const repository = tableRepo(azuriteConnectionString(), transport);
     await repository.init();
     const handler = makeGetProfile(testDeps({ repository }));
-    for (let i = 0; i < 10; i += 1) await invoke(handler, { json: { objectId: `user-${i}` } });
+    for (let i = 0; i < 10; i += 1)
+      await invoke(handler, { json: { objectId: `da000000-0000-4000-8000-00000000000${i}` } });
     expect(transport.creates).toBe(2);
   });
 
@@ -214,7 +229,7 @@ describe('table creation', () => {
     await createTableClient(azuriteConnectionString(), names.balancesTableName).deleteTable();
     const handler = makeGetProfile(testDeps({ repository }));
     for (let i = 0; i < 5; i += 1) {
-      expect((await invoke(handler, { json: { objectId: 'u' } })).body).toEqual({
+      expect((await invoke(handler, { json: { objectId: A_USER } })).body).toEqual({
         balance: '50.00',
       });
     }

@@ -17,6 +17,13 @@ import { refusingPort, silentServer, statusTransport } from '../support/faultySt
 import { invoke, testDeps } from '../support/invoke';
 import { azuriteConnectionString, tableRepository, uniqueTableNames } from '../support/tables';
 
+/** Users by their objectId (a GUID, as B2C sends it). */
+const RACE_USER = '907deac9-75bb-4379-8630-73ec6122930f';
+const RETRIED_USER = 'adceadfc-6247-4f8c-888c-0b835ca22bad';
+const DECIMAL_USER = '53765041-122a-459e-8cb0-5c0a9fdb6ad8';
+const AFTER_DROP = 'e318436f-0c0c-4705-86e3-e661d40ad18a';
+const SOME_USER = 'd9567975-2134-42d9-8b61-dbd7b91c4bcc';
+
 describe('functions on Table Storage (Azurite)', () => {
   const tables = uniqueTableNames('Fn');
   let repository: TableLoyaltyAdmin;
@@ -43,10 +50,10 @@ describe('functions on Table Storage (Azurite)', () => {
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         i % 2 === 0
-          ? invoke(getProfile, { json: { objectId: 'race-user' } }).then((a) => a.body.balance)
-          : invoke(enrichToken, { json: { step: 'PreTokenIssuance', objectId: 'race-user' } }).then(
-              (a) => a.body.extension_balance,
-            ),
+          ? invoke(getProfile, { json: { objectId: RACE_USER } }).then((a) => a.body.balance)
+          : invoke(enrichToken, {
+              json: { step: 'PreTokenIssuance', objectId: RACE_USER },
+            }).then((a) => a.body.extension_balance),
       ),
     );
     expect(new Set(answers)).toEqual(new Set(['50.00']));
@@ -54,7 +61,7 @@ describe('functions on Table Storage (Azurite)', () => {
     const balances = createTableClient(azuriteConnectionString(), tables.balancesTableName);
     const rows = [];
     for await (const row of balances.listEntities<{ objectId: string }>()) {
-      if (row.objectId === 'race-user') rows.push(row);
+      if (row.objectId === RACE_USER) rows.push(row);
     }
     expect(rows).toHaveLength(1);
     expect(deps.telemetry.events.filter((e) => e.properties.outcome === 'registered')).toHaveLength(
@@ -64,26 +71,30 @@ describe('functions on Table Storage (Azurite)', () => {
 
   it("B2C's retry after an answer changes nothing: same answer, the row untouched", async () => {
     const handler = makeGetProfile(testDeps({ repository }));
-    const first = await invoke(handler, { json: { objectId: 'retried-user' } });
+    const first = await invoke(handler, {
+      json: { objectId: RETRIED_USER },
+    });
     const balances = createTableClient(azuriteConnectionString(), tables.balancesTableName);
-    const key = Buffer.from('retried-user').toString('base64url');
+    const key = Buffer.from(RETRIED_USER).toString('base64url');
     const before = await balances.getEntity(key, 'balance');
-    const retry = await invoke(handler, { json: { objectId: 'retried-user' } });
+    const retry = await invoke(handler, {
+      json: { objectId: RETRIED_USER },
+    });
     const after = await balances.getEntity(key, 'balance');
     expect(retry.body).toEqual(first.body);
     expect(after.etag).toBe(before.etag);
   });
 
   it('stores the balance as exact decimal text, never a float', async () => {
-    await repository.setBalance('decimal-user', { cents: 1234567890123n });
+    await repository.setBalance(DECIMAL_USER, { cents: 1234567890123n });
     const balances = createTableClient(azuriteConnectionString(), tables.balancesTableName);
     const row = await balances.getEntity<{ balance: unknown }>(
-      Buffer.from('decimal-user').toString('base64url'),
+      Buffer.from(DECIMAL_USER).toString('base64url'),
       'balance',
     );
     expect(row.balance).toBe('12345678901.23');
     const answer = await invoke(makeGetProfile(testDeps({ repository })), {
-      json: { objectId: 'decimal-user' },
+      json: { objectId: DECIMAL_USER },
     });
     expect(answer.body).toEqual({ balance: '12345678901.23' });
   });
@@ -97,7 +108,7 @@ describe('functions on Table Storage (Azurite)', () => {
     );
     await client.deleteTable();
     const answer = await invoke(makeGetProfile(testDeps({ repository: own })), {
-      json: { objectId: 'after-drop' },
+      json: { objectId: AFTER_DROP },
     });
     expect(answer.body).toEqual({ balance: '50.00' });
   });
@@ -192,7 +203,9 @@ describe('when storage fails', () => {
 
     it('GetProfile answers 200 without balance', async () => {
       const deps = testDeps({ repository: repo });
-      const answer = await invoke(makeGetProfile(deps), { json: { objectId: 'o' } });
+      const answer = await invoke(makeGetProfile(deps), {
+        json: { objectId: SOME_USER },
+      });
       expect(answer.status).toBe(200);
       expect(answer.body).toEqual({});
       expect(deps.telemetry.events[0]?.properties.outcome).toBe('unavailable');
@@ -200,7 +213,11 @@ describe('when storage fails', () => {
 
     it('EnrichToken answers Continue without the claims it could not read', async () => {
       const answer = await invoke(makeEnrichToken(testDeps({ repository: repo })), {
-        json: { step: 'PreTokenIssuance', objectId: 'o', email: 'a@contoso.com' },
+        json: {
+          step: 'PreTokenIssuance',
+          objectId: SOME_USER,
+          email: 'a@contoso.com',
+        },
       });
       expect(answer.status).toBe(200);
       expect(answer.body).toEqual({ version: '1.0.0', action: 'Continue' });

@@ -17,6 +17,9 @@ import { TableLoyaltyRepository } from '../../shared/storage/tableRepository';
 import { invoke, testDeps } from '../support/invoke';
 import { azuriteConnectionString, uniqueTableNames } from '../support/tables';
 
+/** Users by objectId: a GUID, as B2C and Entra send it. */
+const RBAC_USER = 'a60ccfcd-8e15-4b33-86c6-e72d1b058122';
+
 /** Real Azurite, but POST …/Tables (create table) is refused as RBAC refuses it. */
 function noCreateRights(): HttpClient & { refused: number } {
   const real = createDefaultHttpClient();
@@ -71,7 +74,7 @@ describe('an identity that may not create tables', () => {
     await expect(Promise.all([repository.init(), attempts.init()])).resolves.toBeDefined();
     expect(transport.refused).toBe(3);
     const answer = await invoke(makeGetProfile(testDeps({ repository, attempts })), {
-      json: { objectId: 'rbac-user' },
+      json: { objectId: RBAC_USER },
     });
     expect(answer.body).toEqual({ balance: '50.00' });
   });
@@ -86,7 +89,7 @@ describe('an identity that may not create tables', () => {
       'Table Storage createTable failed (HTTP 403 AuthorizationPermissionMismatch)',
     );
     const answer = await invoke(makeGetProfile(testDeps({ repository })), {
-      json: { objectId: 'rbac-user' },
+      json: { objectId: RBAC_USER },
     });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({});

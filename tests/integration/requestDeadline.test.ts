@@ -16,6 +16,12 @@ import { tokenIssuanceStart } from '../support/entraEvents';
 import { invoke, testDeps } from '../support/invoke';
 import { azuriteConnectionString, tableRepository } from '../support/tables';
 
+/** Users by objectId: a GUID, as B2C and Entra send it. */
+const USER_O1 = 'ab8e7263-ab3a-4822-8b9a-da31fa9c435c';
+const USER_O2 = 'ec727e4d-1262-4ae3-8c86-57a6be799810';
+const USER_O3 = '6b4093f1-a257-4f1d-8855-a50a48b48dbc';
+const SOME_USER = 'd9567975-2134-42d9-8b61-dbd7b91c4bcc';
+
 /** A transport whose requests never get an answer: they end only when aborted. Counted. */
 function hangingTransport(): HttpClient & { inFlight: number; sent: number } {
   const transport = {
@@ -42,11 +48,15 @@ function hangingTransport(): HttpClient & { inFlight: number; sent: number } {
 
 describe("after a request's deadline, none of its storage calls is in flight", () => {
   it.each([
-    ['GetProfile (custom policy)', makeGetProfile, { objectId: 'o-1' }],
+    ['GetProfile (custom policy)', makeGetProfile, { objectId: USER_O1 }],
     [
       'EnrichToken (user flow)',
       makeEnrichToken,
-      { step: 'PreTokenIssuance', objectId: 'o-2', email: 'a@contoso.com' },
+      {
+        step: 'PreTokenIssuance',
+        objectId: USER_O2,
+        email: 'a@contoso.com',
+      },
     ],
     [
       'ValidateProfile (custom policy)',
@@ -56,7 +66,7 @@ describe("after a request's deadline, none of its storage calls is in flight", (
     [
       'EnrichToken (Entra, ENTRA_REQUEST_BUDGET_MS below STORAGE_TIMEOUT_MS)',
       makeEnrichToken,
-      tokenIssuanceStart({ id: 'o-3', mail: 'a@contoso.com' }),
+      tokenIssuanceStart({ id: USER_O3, mail: 'a@contoso.com' }),
     ],
   ])('%s', async (_name, make, json) => {
     const transport = hangingTransport();
@@ -131,7 +141,12 @@ describe('signing keys', () => {
           'https://login.microsoftonline.com/2f4a9b5c-1d3e-4f60-8a7b-9c0d1e2f3a4b/v2.0',
           '7c9e6679-7425-40de-944b-e07fc1f90ae7',
         ),
-      { json: tokenIssuanceStart({ id: 'o', mail: 'a@contoso.com' }) },
+      {
+        json: tokenIssuanceStart({
+          id: SOME_USER,
+          mail: 'a@contoso.com',
+        }),
+      },
     ],
   ])(
     '%s: the call waits at most its budget, then is refused',

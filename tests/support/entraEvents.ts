@@ -24,7 +24,19 @@ const authenticationContext = (locale: string) => ({
   },
 });
 
-export function tokenIssuanceStart(user: { id?: string; mail?: string }, locale = 'en-us') {
+/**
+ * A token issuance for `user`; with `mail` and no `identities`, the user signed up with that
+ * email (an email sign-in identity), as a local account of External ID does.
+ */
+export function tokenIssuanceStart(
+  user: { id?: string; mail?: string; identities?: readonly Record<string, string>[] },
+  locale = 'en-us',
+) {
+  const identities =
+    user.identities ??
+    (user.mail === undefined
+      ? []
+      : [{ signInType: 'email', issuer: 'contoso.onmicrosoft.com', issuerAssignedId: user.mail }]);
   return {
     type: 'microsoft.graph.authenticationEvent.tokenIssuanceStart',
     source: `/tenants/${TENANT}/applications/22222222-2222-4222-8222-222222222222`,
@@ -45,6 +57,7 @@ export function tokenIssuanceStart(user: { id?: string; mail?: string }, locale 
           userPrincipalName: user.mail ?? 'casey@contoso.com',
           userType: 'Member',
           ...user,
+          identities,
         },
       },
     },

@@ -93,6 +93,11 @@ export interface RequestSpec {
   readonly body?: string | Uint8Array;
   readonly contentType?: string;
   readonly query?: Record<string, string> | string;
+  /**
+   * The query as the Functions host hands it to the worker: one value per key, repeated keys
+   * joined with a comma (`?a=1&a=2` → `{ a: '1,2' }`). `query` is still the URL's.
+   */
+  readonly hostQuery?: Record<string, string>;
   readonly headers?: Record<string, string>;
   readonly functionName?: string;
 }
@@ -131,6 +136,7 @@ export function buildRequest(spec: RequestSpec, functionName = 'Test'): HttpRequ
     url: `http://localhost:7071/api/${functionName}${query}`,
     headers,
     body,
+    ...(spec.hostQuery === undefined ? {} : { query: spec.hostQuery }),
   });
 }
 

@@ -58,12 +58,23 @@ function recordingLog(): TelemetryLog & { lines: string[] } {
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function setUp(options: { maxPending?: number; flushTimeoutMs?: number } = {}) {
-  const thread = new FakeThread();
+function setUp(
+  options: { maxPending?: number; flushTimeoutMs?: number; restartDelayMs?: number } = {},
+) {
+  /** Every thread started, the first one first. */
+  const threads: FakeThread[] = [];
   const log = recordingLog();
-  const telemetry = new BackgroundTelemetry(thread, { ...options, log });
-  return { thread, log, telemetry };
+  const start = (): FakeThread => {
+    const started = new FakeThread();
+    threads.push(started);
+    return started;
+  };
+  const telemetry = new BackgroundTelemetry(start, { ...options, log });
+  const thread = threads[0] as FakeThread;
+  return { thread, threads, log, telemetry };
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('telemetry recorded before the SDK is ready', () => {
   it('is kept and sent in order once the thread is ready', async () => {
@@ -191,6 +202,43 @@ describe('a telemetry thread that cannot start', () => {
     expect(thread.posted).toEqual([]);
     expect(log.lines).toEqual([
       'warn Telemetry is off: the Application Insights thread stopped (Error: cannot load applicationinsights); 1 records not sent.',
+    ]);
+  });
+});
+
+describe('a telemetry thread that dies after it was sending', () => {
+  it('is started again after a back-off, and what was recorded meanwhile is sent', async () => {
+    const { thread, threads, telemetry, log } = setUp({ restartDelayMs: 5 });
+    thread.say({ type: 'ready' });
+    thread.stop('exit code 1');
+    thread.stop('exit code 1'); // a dead thread's second word changes nothing
+    telemetry.trackEvent('while-restarting', {});
+    expect(threads).toHaveLength(1);
+    await sleep(30);
+    expect(threads).toHaveLength(2);
+    const restarted = threads[1] as FakeThread;
+    restarted.say({ type: 'ready' });
+    expect(restarted.items().map((i) => (i.kind === 'event' ? i.name : i.kind))).toEqual([
+      'TelemetryRestarted',
+      'while-restarting',
+    ]);
+    expect(restarted.items()[0]).toMatchObject({ properties: { count: '1' } });
+    expect(log.lines.filter((l) => l.startsWith('warn'))).toEqual([
+      'warn Telemetry: the Application Insights thread stopped (exit code 1); restart 1 in 5 ms, records wait for it.',
+    ]);
+  });
+
+  it('backs off longer at each restart, a restarted thread that fails to start included', async () => {
+    const { thread, threads, log } = setUp({ restartDelayMs: 5 });
+    thread.say({ type: 'ready' });
+    thread.stop('exit code 1');
+    await sleep(30);
+    (threads[1] as FakeThread).say({ type: 'failed', reason: 'Error: out of memory' });
+    await sleep(40);
+    expect(threads).toHaveLength(3);
+    expect(log.lines.filter((l) => l.startsWith('warn'))).toEqual([
+      expect.stringContaining('(exit code 1); restart 1 in 5 ms'),
+      expect.stringContaining('(Error: out of memory); restart 2 in 10 ms'),
     ]);
   });
 });

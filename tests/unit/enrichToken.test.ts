@@ -5,6 +5,9 @@ import { aMember, money } from '../support/builders';
 import { expectCustomPolicyAnswer, expectUserFlowAnswer } from '../support/contract';
 import { invoke, testDeps, type RequestSpec, type TestDeps } from '../support/invoke';
 
+/** Users by objectId: a GUID, as B2C and Entra send it. */
+const BRAND_NEW_USER = '8ea79b53-2265-4684-8c5c-0a1f3c80906d';
+
 const EMILY = 'ab3ec3b2-a435-45e4-b93a-56a005e88bb7';
 let repository: MemoryLoyaltyRepository;
 let deps: TestDeps;
@@ -66,14 +69,17 @@ describe('EnrichToken, user flow "Before sending the token"', () => {
 
   it('registers a new user with the starting balance, as GetProfile does', async () => {
     const answer = await call({
-      json: preToken({ objectId: 'brand-new', email: 'new@contoso.com' }),
+      json: preToken({
+        objectId: BRAND_NEW_USER,
+        email: 'new@contoso.com',
+      }),
     });
     expect(answer.body).toEqual({
       version: '1.0.0',
       action: 'Continue',
       extension_balance: '50.00',
     });
-    expect(await repository.getBalance('brand-new')).toEqual(money('50.00'));
+    expect(await repository.getBalance(BRAND_NEW_USER)).toEqual(money('50.00'));
   });
 
   it('never returns the email, and no membership claims for a suspended member', async () => {

@@ -14,6 +14,9 @@ const PRODUCTION_LIKE: readonly (Record<string, string> | Record<string, never>)
   { AZURE_FUNCTIONS_ENVIRONMENT: '' },
 ];
 
+/** A storage setting: outside Development the app does not start without one. */
+const STORAGE = { TABLES_CONNECTION_STRING: 'UseDevelopmentStorage=true' } as const;
+
 const label = (env: Record<string, string>) =>
   env.AZURE_FUNCTIONS_ENVIRONMENT === undefined
     ? 'absent'
@@ -30,8 +33,66 @@ describe.each(PRODUCTION_LIKE.map((env) => [label(env), env] as const))(
     it('refuses API_AUTH=none unless ALLOW_INSECURE_AUTH=true', () => {
       expect(() => loadConfig({ ...env, API_AUTH: 'none' })).toThrow('ALLOW_INSECURE_AUTH');
       expect(
-        loadConfig({ ...env, API_AUTH: 'none', ALLOW_INSECURE_AUTH: 'true' }).auth.modes,
+        loadConfig({ ...env, ...STORAGE, API_AUTH: 'none', ALLOW_INSECURE_AUTH: 'true' }).auth
+          .modes,
       ).toEqual(['none']);
+    });
+
+    it('refuses to start without a storage setting, naming every one on one line', () => {
+      const started = { ...env, API_AUTH: 'none', ALLOW_INSECURE_AUTH: 'true' };
+      expect(() => loadConfig(started)).toThrow(ConfigError);
+      const error = (() => {
+        try {
+          loadConfig(started);
+        } catch (caught) {
+          return (caught as Error).message;
+        }
+        return '';
+      })();
+      for (const name of [
+        'TABLES_CONNECTION_STRING',
+        'TABLES_ENDPOINT',
+        'AzureWebJobsStorage',
+        'AzureWebJobsStorage__tableServiceUri',
+        'AzureWebJobsStorage__accountName',
+      ]) {
+        expect(error).toContain(name);
+      }
+      expect(error).not.toContain('\n');
+    });
+
+    it.each([
+      { TABLES_CONNECTION_STRING: 'UseDevelopmentStorage=true' },
+      { TABLES_ENDPOINT: 'https://account.table.core.windows.net' },
+      { AzureWebJobsStorage: 'UseDevelopmentStorage=true' },
+      { AzureWebJobsStorage__tableServiceUri: 'https://account.table.core.windows.net' },
+      { AzureWebJobsStorage__accountName: 'account' },
+    ])('starts with the storage setting %j', (storage) => {
+      const started = { ...env, ...storage, API_AUTH: 'none', ALLOW_INSECURE_AUTH: 'true' };
+      expect(loadConfig(started).tables.from).not.toBe('default');
+    });
+
+    it('refuses API_AUTH=bearer naming neither BEARER_ALLOWED_CLIENT_IDS nor BEARER_REQUIRED_ROLE', () => {
+      const bearer = {
+        ...env,
+        ...STORAGE,
+        API_AUTH: 'basic, bearer',
+        BASIC_AUTH_USERNAME: 'b2c',
+        BASIC_AUTH_PASSWORD: 'a-password',
+        BEARER_ISSUER: 'https://login.microsoftonline.com/t/v2.0',
+        BEARER_AUDIENCE: 'api://b2c-claims-api',
+      };
+      expect(() => loadConfig(bearer)).toThrow(ConfigError);
+      expect(() => loadConfig(bearer)).toThrow(
+        /BEARER_ALLOWED_CLIENT_IDS[^\n]*BEARER_REQUIRED_ROLE/,
+      );
+      const client = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+      expect(
+        loadConfig({ ...bearer, BEARER_ALLOWED_CLIENT_IDS: client }).auth.bearer?.allowedClientIds,
+      ).toEqual([client]);
+      expect(
+        loadConfig({ ...bearer, BEARER_REQUIRED_ROLE: 'Claims.Read' }).auth.bearer?.requiredRole,
+      ).toBe('Claims.Read');
     });
 
     it.each([
@@ -79,6 +140,16 @@ describe('AZURE_FUNCTIONS_ENVIRONMENT=Development (npm start, Core Tools)', () =
       ).toEqual(['http://127.0.0.1:5000/v2.0']);
     },
   );
+});
+
+describe('development storage', () => {
+  it('stays the default of npm start and Core Tools (Development)', () => {
+    expect(loadConfig({ AZURE_FUNCTIONS_ENVIRONMENT: 'Development' }).tables).toEqual({
+      kind: 'connectionString',
+      connectionString: 'UseDevelopmentStorage=true',
+      from: 'default',
+    });
+  });
 });
 
 describe('the storage settings alone (the loyalty CLI)', () => {

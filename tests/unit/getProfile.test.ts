@@ -6,6 +6,11 @@ import { money } from '../support/builders';
 import { expectCustomPolicyAnswer, expectUserFlowAnswer } from '../support/contract';
 import { invoke, testDeps, type RequestSpec, type TestDeps } from '../support/invoke';
 
+/** Users by objectId: a GUID, as B2C and Entra send it. */
+const NEW_USER = '9b45b481-b6f3-4d01-8149-4e33c3d877e2';
+const RICH_USER = '5b2298b0-ddb8-42b9-81a3-b844862741d3';
+const RETRY_USER = 'f938ae32-3abe-471b-8378-24c815b47861';
+
 const KNOWN = '11111111-0000-0000-0000-000000000000';
 let repository: MemoryLoyaltyRepository;
 let deps: TestDeps;
@@ -28,25 +33,27 @@ describe('GetProfile, custom policy (orchestration step)', () => {
   });
 
   it('registers an unknown user with the starting balance 50.00 and answers it', async () => {
-    const answer = await call({ json: { objectId: 'new-user', lang: '1033' } });
+    const answer = await call({
+      json: { objectId: NEW_USER, lang: '1033' },
+    });
     expect(answer.body).toEqual({ balance: '50.00' });
-    const stored = await repository.getBalance('new-user');
+    const stored = await repository.getBalance(NEW_USER);
     expect(stored && formatMoney(stored)).toBe('50.00');
     expect(deps.telemetry.events[0]?.properties.outcome).toBe('registered');
   });
 
   it('uses STARTING_BALANCE for new users', async () => {
     const answer = await call(
-      { json: { objectId: 'rich-user' } },
+      { json: { objectId: RICH_USER } },
       testDeps({ repository, env: { STARTING_BALANCE: '100.5' } }),
     );
     expect(answer.body).toEqual({ balance: '100.50' });
   });
 
   it("answers B2C's retry with the same balance and no second registration", async () => {
-    const first = await call({ json: { objectId: 'retry-user' } });
+    const first = await call({ json: { objectId: RETRY_USER } });
     await repository.setBalance('other', money('1'));
-    const retry = await call({ json: { objectId: 'retry-user' } });
+    const retry = await call({ json: { objectId: RETRY_USER } });
     expect(retry.body).toEqual(first.body);
     expect(deps.telemetry.events.map((e) => e.properties.outcome)).toEqual([
       'registered',

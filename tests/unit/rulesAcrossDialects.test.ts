@@ -16,6 +16,9 @@ import {
 } from '../support/entraEvents';
 import { invoke, testDeps, type Answer } from '../support/invoke';
 
+/** Users by objectId: a GUID, as B2C and Entra send it. */
+const USER_1 = 'd6d77053-92bc-4af6-8332-8bea8c4c6904';
+
 type Neutral =
   | { kind: 'continue'; claims: Record<string, string> }
   | { kind: 'invalid'; message: string }
@@ -59,7 +62,7 @@ async function handlerWith(
   await repository.saveMember(
     aMember({ email: 'sam@fabrikam.com', loyaltyId: '9001', status: 'suspended' }),
   );
-  await repository.setBalance('user-1', money('202.75'));
+  await repository.setBalance(USER_1, money('202.75'));
   return make(testDeps({ repository }));
 }
 
@@ -105,11 +108,22 @@ describe('token enrichment', () => {
   it('returns the same claims in the custom-policy, user-flow and Entra dialects', async () => {
     const handler = await handlerWith(makeEnrichToken);
     const answers = await Promise.all([
-      invoke(handler, { json: { objectId: 'user-1', email: 'casey@contoso.com' } }),
       invoke(handler, {
-        json: { step: 'PreTokenIssuance', objectId: 'user-1', email: 'casey@contoso.com' },
+        json: { objectId: USER_1, email: 'casey@contoso.com' },
       }),
-      invoke(handler, { json: tokenIssuanceStart({ id: 'user-1', mail: 'casey@contoso.com' }) }),
+      invoke(handler, {
+        json: {
+          step: 'PreTokenIssuance',
+          objectId: USER_1,
+          email: 'casey@contoso.com',
+        },
+      }),
+      invoke(handler, {
+        json: tokenIssuanceStart({
+          id: USER_1,
+          mail: 'casey@contoso.com',
+        }),
+      }),
     ]);
     const expected: Neutral = {
       kind: 'continue',

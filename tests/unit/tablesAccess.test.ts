@@ -60,6 +60,20 @@ describe('the way to Table Storage', () => {
       },
     ],
     [
+      // A sovereign cloud: the account's endpoint in the suffix the setting names.
+      {
+        AzureWebJobsStorage__accountName: 'acme',
+        AzureWebJobsStorage__credential: 'managedidentity',
+        STORAGE_ENDPOINT_SUFFIX: 'core.usgovcloudapi.net',
+      },
+      {
+        kind: 'identity',
+        endpoint: 'https://acme.table.core.usgovcloudapi.net',
+        clientId: undefined,
+        from: 'AzureWebJobsStorage__accountName',
+      },
+    ],
+    [
       { TABLES_CONNECTION_STRING: '  ', TABLES_ENDPOINT: ENDPOINT },
       { kind: 'identity', endpoint: ENDPOINT, clientId: undefined, from: 'TABLES_ENDPOINT' },
     ],
@@ -83,6 +97,10 @@ describe('the way to Table Storage', () => {
       'Setting AzureWebJobsStorage__tableServiceUri is malformed',
     ],
     [{ AzureWebJobsStorage__accountName: 'Not_An_Account' }, 'AzureWebJobsStorage__accountName'],
+    [
+      { AzureWebJobsStorage__accountName: 'acme', STORAGE_ENDPOINT_SUFFIX: 'evil.com/x?' },
+      'Setting STORAGE_ENDPOINT_SUFFIX is malformed',
+    ],
   ])('refuses %j, naming the setting', (env, text) => {
     expect(() => tablesAccess(env)).toThrow(text);
   });
