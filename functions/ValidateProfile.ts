@@ -68,7 +68,8 @@ async function validate(call: Call, deps: Deps): Promise<HttpResponseInit> {
     {
       attempts: deps.attempts,
       breaker: deps.counterBreaker,
-      address: addressKey(call.input.ipAddress),
+      // User flows send no address: an attribute of that name would be the user's own text.
+      address: call.dialect === 'userFlow' ? undefined : addressKey(call.input.ipAddress),
       maxFailures: deps.config.maxFailedValidations,
       maxFailuresPerEmail: deps.config.maxFailedValidationsPerEmail,
       windowMs: deps.config.failedValidationWindowMs,

@@ -55,12 +55,12 @@ export async function checkLoyaltyId(
   if (member !== undefined && !marked && !breaker.probing) return verdictOf(member);
 
   const counters = countersOf(email, throttle.address, throttle);
-  const reading = await breaker.guard(now, () =>
+  const reading = await breaker.guard(now, budget?.signal, () =>
     readCounters(throttle.attempts, counters, throttle, options),
   );
   if (reading.throttled) return { outcome: 'throttled' };
   if (member !== undefined) return verdictOf(member);
-  const counted = await breaker.guard(now, () =>
+  const counted = await breaker.guard(now, budget?.signal, () =>
     countFailure(
       throttle.attempts,
       repository,

@@ -102,15 +102,21 @@ export class CounterBreaker {
     return this.failed;
   }
 
-  /** Runs a counter call: a failure trips the breaker (and is thrown), a success closes it. */
-  async guard<T>(now: Date, run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a counter call: a failure trips the breaker (and is thrown), a success closes it. A
+   * call cut short by its own request's deadline (`signal`) says nothing of the counter: it is
+   * thrown without tripping.
+   */
+  async guard<T>(now: Date, signal: Signal | undefined, run: () => Promise<T>): Promise<T> {
     try {
       const result = await run();
       this.failed = false;
       return result;
     } catch (error) {
-      this.failed = true;
-      this.openUntil = now.getTime() + BREAKER_OPEN_MS;
+      if (signal?.aborted !== true) {
+        this.failed = true;
+        this.openUntil = now.getTime() + BREAKER_OPEN_MS;
+      }
       throw error;
     }
   }
