@@ -12,6 +12,7 @@ import { missingClaim } from '../shared/contract/errors';
 import type { Deps } from '../shared/deps';
 import { httpFunction, type AnswerScope, type Call } from '../shared/http/pipeline';
 import { registerHttpFunction } from '../shared/http/register';
+import { addressKey } from '../shared/loyalty/address';
 import { checkLoyaltyId, membershipOf } from '../shared/loyalty/rules';
 
 /** Storage could not answer in time: the user is asked to try again (never a 5xx, never a hang). */
@@ -66,7 +67,11 @@ async function validate(call: Call, deps: Deps): Promise<HttpResponseInit> {
     deps.repository,
     {
       attempts: deps.attempts,
+      breaker: deps.counterBreaker,
+      // User flows send no address: an attribute of that name would be the user's own text.
+      address: call.dialect === 'userFlow' ? undefined : addressKey(call.input.ipAddress),
       maxFailures: deps.config.maxFailedValidations,
+      maxFailuresPerEmail: deps.config.maxFailedValidationsPerEmail,
       windowMs: deps.config.failedValidationWindowMs,
       now: deps.clock(),
     },

@@ -146,6 +146,9 @@ param getProfileFailClosed string = ''
 @description('MAX_FAILED_VALIDATIONS; empty: 10.')
 param maxFailedValidations string = ''
 
+@description('MAX_FAILED_VALIDATIONS_PER_EMAIL; empty: 50.')
+param maxFailedValidationsPerEmail string = ''
+
 @description('FAILED_VALIDATION_WINDOW_MINUTES; empty: 15.')
 param failedValidationWindowMinutes string = ''
 
@@ -368,6 +371,7 @@ module api 'app/api.bicep' = {
     requestBudgetMs: requestBudgetMs
     getProfileFailClosed: getProfileFailClosed
     maxFailedValidations: maxFailedValidations
+    maxFailedValidationsPerEmail: maxFailedValidationsPerEmail
     failedValidationWindowMinutes: failedValidationWindowMinutes
     apiAuth: apiAuth
     allowInsecureAuth: allowInsecureAuth

@@ -7,17 +7,19 @@
  *   export [--out FILE]                  CSV of every member
  *   get --email E
  *   balance --object-id ID [--set 12.34]
+ *   remove --email E [--loyalty-id L] [--yes]
  *   prune-attempts                       removes throttle rows whose window has passed
- *   help [command], <command> --help
+ *   reset-attempts --email E             removes the throttle rows of one email
+ *   help [command], <command> --help, --version
  */
 import { existsSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
 import { resolve } from 'node:path';
 import { ConfigError, loadStorageSettings, type StorageSettings } from '../shared/config';
 import type { TablesTarget } from '../shared/storage/connection';
 import { describeTables, tablesTarget } from '../shared/storage/credential';
 import { checkMember } from '../shared/loyalty/member';
 import { formatMoney, parseMoney } from '../shared/loyalty/money';
-import type { AttemptStore } from '../shared/loyalty/ports';
 import type { MemberAdmin } from '../shared/loyalty/admin';
 import { TableAttemptStore } from '../shared/storage/tableAttemptStore';
 import { TableLoyaltyAdmin } from '../shared/storage/tableAdmin';
@@ -28,7 +30,14 @@ import { exportMembers } from './loyalty/exportMembers';
 import { COMMAND_HELP, helpFor, USAGE } from './loyalty/help';
 import { describeImport, importMembers } from './loyalty/importMembers';
 import { formatOf } from './loyalty/memberFile';
+import {
+  pruneAttempts,
+  removeMembers,
+  resetAttempts,
+  type AttemptsSource,
+} from './loyalty/operatorCommands';
 import { closest } from './suggest';
+import { appVersion } from './version';
 
 export { UsageError, USAGE, type CliIo };
 export { importMembers, type ImportSummary } from './loyalty/importMembers';
@@ -36,13 +45,9 @@ export { importMembers, type ImportSummary } from './loyalty/importMembers';
 /** The repository, or how to open it once the arguments are known to be good. */
 export type RepositorySource = MemberAdmin | (() => Promise<MemberAdmin>);
 
-/** The throttle's store and its window, or how to open them (prune-attempts). */
-export interface AttemptsTarget {
-  readonly store: AttemptStore;
-  readonly windowMs: number;
-  readonly now?: () => Date;
-}
-export type AttemptsSource = AttemptsTarget | (() => Promise<AttemptsTarget>);
+export type { AttemptsSource, AttemptsTarget } from './loyalty/operatorCommands';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const HELP_WORDS = new Set(['help', '--help', '-h']);
 
@@ -128,6 +133,12 @@ export async function runLoyaltyCli(
         });
         if (values.help) return help(io, command);
         const objectId = required(values, 'object-id', command).trim();
+        if (!GUID.test(objectId)) {
+          throw new UsageError(
+            `--object-id '${objectId}' is not a GUID (the user's objectId, e.g. 11111111-0000-0000-0000-000000000000)`,
+            command,
+          );
+        }
         const set = optional(values, 'set');
         if (set !== undefined) {
           const amount = parseMoney(set);
@@ -146,19 +157,16 @@ export async function runLoyaltyCli(
         io.out(JSON.stringify({ objectId, balance: formatMoney(balance) }));
         return 0;
       }
-      case 'prune-attempts': {
-        const { values, positionals } = parseCommand(command, rest, {});
-        if (values.help) return help(io, command);
-        if (positionals.length > 0)
-          throw new UsageError('prune-attempts takes no argument', command);
-        if (attemptsSource === undefined) throw new Error('no throttle store to prune');
-        const throttle =
-          typeof attemptsSource === 'function' ? await attemptsSource() : attemptsSource;
-        const now = throttle.now?.() ?? new Date();
-        const removed = await throttle.store.prune(new Date(now.getTime() - throttle.windowMs));
-        io.out(`Removed ${removed} throttle rows whose window had passed.`);
+      case 'remove':
+        return (await removeMembers(rest, repository, io)) ?? help(io, command);
+      case 'prune-attempts':
+        return (await pruneAttempts(rest, attemptsSource, io)) ?? help(io, command);
+      case 'reset-attempts':
+        return (await resetAttempts(rest, attemptsSource, io)) ?? help(io, command);
+      case '--version':
+      case 'version':
+        io.out(appVersion());
         return 0;
-      }
       case undefined:
         // Nothing to do was named: the usage, and a failing exit code for scripts.
         io.err(helpFor(undefined));
@@ -204,6 +212,15 @@ async function main(): Promise<number> {
     err: (l) => console.error(l),
     stdout: process.stdout,
     progress: process.stderr,
+    interactive: process.stdin.isTTY === true,
+    confirm: async (question) => {
+      const terminal = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return /^y(es)?$/i.test((await terminal.question(question)).trim());
+      } finally {
+        terminal.close();
+      }
+    },
   };
   let azurite: AzuriteHandle | undefined;
   // Ctrl-C: what is saved stays saved (each row is written whole), so say how to go on.

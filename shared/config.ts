@@ -41,8 +41,13 @@ export interface Config extends StorageSettings {
   readonly requestBudgetMs: number;
   /** GetProfile answers 409 instead of 200 without balance when storage is unavailable. */
   readonly getProfileFailClosed: boolean;
-  /** Failed loyalty-ID validations for one email that open the throttle. */
+  /**
+   * Failed loyalty-ID validations that open the throttle: per email and IP address when the call
+   * carries the address, else per email.
+   */
   readonly maxFailedValidations: number;
+  /** Failed validations per email from all addresses together (calls with an address). */
+  readonly maxFailedValidationsPerEmail: number;
   /** Application Insights: telemetry is sent only when set. */
   readonly appInsightsConnectionString: string | undefined;
   /**
@@ -259,6 +264,13 @@ export function loadConfig(env: Env = process.env): Config {
     requestBudgetMs,
     getProfileFailClosed: flag(env, 'GETPROFILE_FAIL_CLOSED', false),
     maxFailedValidations: wholeNumber(env, 'MAX_FAILED_VALIDATIONS', 10, 1, 1000),
+    maxFailedValidationsPerEmail: wholeNumber(
+      env,
+      'MAX_FAILED_VALIDATIONS_PER_EMAIL',
+      50,
+      1,
+      100_000,
+    ),
     appInsightsConnectionString: appInsightsConnectionString(env),
     appInsightsEntra: appInsightsEntra(env),
     telemetryHashKey: telemetryHashKey(env),

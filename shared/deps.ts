@@ -5,6 +5,7 @@
 import type { Authenticator } from './auth/authenticate';
 import type { Config } from './config';
 import type { AttemptStore } from './loyalty/ports';
+import type { CounterBreaker } from './loyalty/throttle';
 import type { LoyaltyRepository } from './loyalty/ports';
 import type { Telemetry } from './telemetry/telemetry';
 
@@ -15,6 +16,8 @@ export interface Deps {
   readonly repository: LoyaltyRepository;
   /** Failed loyalty-ID validations per email (the guessing throttle). */
   readonly attempts: AttemptStore;
+  /** Per process: a counter failure answers every sign-up check degraded for a moment. */
+  readonly counterBreaker: CounterBreaker;
   readonly telemetry: Telemetry;
   readonly clock: () => Date;
 }

@@ -10,6 +10,7 @@ import { tablesTarget } from './storage/credential';
 import { TableAttemptStore } from './storage/tableAttemptStore';
 import { dependencyObserver } from './storage/tableCall';
 import { TableLoyaltyRepository } from './storage/tableRepository';
+import { CounterBreaker } from './loyalty/throttle';
 import { createBackgroundTelemetry } from './telemetry/backgroundTelemetry';
 import { noTelemetry } from './telemetry/telemetry';
 
@@ -45,6 +46,7 @@ export function createRuntime(
       timeoutMs: config.storageTimeoutMs,
       observer,
     }),
+    counterBreaker: new CounterBreaker(),
     telemetry,
     clock: () => new Date(),
   });

@@ -56,6 +56,7 @@ param storageTimeoutMs string = ''
 param requestBudgetMs string = ''
 param getProfileFailClosed string = ''
 param maxFailedValidations string = ''
+param maxFailedValidationsPerEmail string = ''
 param failedValidationWindowMinutes string = ''
 param apiAuth string
 param allowInsecureAuth bool = false
@@ -153,6 +154,7 @@ var allAppSettings = {
   REQUEST_BUDGET_MS: requestBudgetMs
   GETPROFILE_FAIL_CLOSED: getProfileFailClosed
   MAX_FAILED_VALIDATIONS: maxFailedValidations
+  MAX_FAILED_VALIDATIONS_PER_EMAIL: maxFailedValidationsPerEmail
   FAILED_VALIDATION_WINDOW_MINUTES: failedValidationWindowMinutes
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'

@@ -16,6 +16,10 @@ export interface CliIo {
   readonly progress?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Between two plain progress lines when `progress` is not a terminal. Default 5000 ms. */
   readonly progressIntervalMs?: number;
+  /** Standard input is a terminal: a command that removes data may ask first (`confirm`). */
+  readonly interactive?: boolean;
+  /** Asks a yes-or-no question on the terminal; true for yes. */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
 /** A mistake in the command line: printed with a pointer to the command's help, exit code 2. */

@@ -2,9 +2,10 @@
 
 const SETTINGS = `Settings: the same as the app (local.settings.json Values, then the environment):
 TABLES_CONNECTION_STRING (or AzureWebJobsStorage; default UseDevelopmentStorage=true, with
-the embedded Azurite started on .azurite/ when nothing listens on 127.0.0.1:10002),
-LOYALTY_TABLE_NAME, BALANCES_TABLE_NAME, FAILED_VALIDATIONS_TABLE_NAME,
-FAILED_VALIDATION_WINDOW_MINUTES.`;
+the embedded Azurite started on .azurite/ when nothing listens on 127.0.0.1:10002), or
+TABLES_ENDPOINT (https://<account>.table.core.windows.net, reached with your Microsoft Entra
+sign-in: az login, or AZURE_CLIENT_ID for a managed identity), LOYALTY_TABLE_NAME,
+BALANCES_TABLE_NAME, FAILED_VALIDATIONS_TABLE_NAME, FAILED_VALIDATION_WINDOW_MINUTES.`;
 
 export const USAGE = `Usage: npm run loyalty -- <command> [options]
 
@@ -14,8 +15,11 @@ Commands:
   export          Writes every member to a CSV file (or standard output).
   get             Prints every membership of one email as JSON.
   balance         Prints or sets the balance of one user.
+  remove          Removes the memberships of one email (or one of them).
   prune-attempts  Removes the guessing throttle's rows whose window has passed.
+  reset-attempts  Removes the guessing throttle's rows of one email: it may try again at once.
   help            This text; \`help <command>\` or \`<command> --help\` for one command.
+  --version       Prints the version.
 
 Exit codes: 0 done; 1 not found, rows rejected or storage failed (safe to run again);
 2 bad arguments.
@@ -80,7 +84,7 @@ Prints the balance of the user ID (the B2C objectId) as JSON, or sets it. A user
 balance until the first sign-in registers one with STARTING_BALANCE; then this exits 1.
 
 Options:
-  --object-id ID     The user's B2C objectId.
+  --object-id ID     The user's B2C objectId (a GUID).
   --set AMOUNT       Sets the balance: a non-negative amount with at most 2 decimals (12.34).
   -h, --help         This help.`,
 
@@ -92,6 +96,28 @@ to repeat: a row counted again meanwhile is left. In Azure the app does this its
 (the PruneAttempts timer function).
 
 Options:
+  -h, --help         This help.`,
+
+  'reset-attempts': `Usage: npm run loyalty -- reset-attempts --email E
+
+Removes every row of the guessing throttle for the email E (its own counter and those of each
+IP address it was guessed from), and prints how many: a member locked out by wrong guesses can
+sign up at once. Safe to repeat.
+
+Options:
+  --email E          The email (matched trimmed and case-insensitively).
+  -h, --help         This help.`,
+
+  remove: `Usage: npm run loyalty -- remove --email E [--loyalty-id L] [--yes]
+
+Removes the memberships of the email E, or only the one with loyalty ID L. Prints what it will
+remove first, then asks on a terminal; when standard input is not a terminal (a script, CI) it
+removes only with --yes. Exits 1 when there is nothing to remove.
+
+Options:
+  --email E          The email (matched trimmed and case-insensitively).
+  --loyalty-id L     Only this membership (case matters).
+  -y, --yes          Remove without asking.
   -h, --help         This help.`,
 };
 

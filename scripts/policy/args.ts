@@ -1,6 +1,6 @@
 /** The command line of `npm run policy`: its options, checked, and its usage. */
 import { parseArgs } from 'node:util';
-import { explainArgsError } from '../suggest';
+import { closest, explainArgsError } from '../suggest';
 import { AUTH_KINDS, SEND_CLAIMS_IN } from './authKinds';
 import { GUID, HTTP_TOKEN, LOOPBACK, RenderOptions, UsageError } from './model';
 
@@ -64,7 +64,10 @@ export function parseChoice<T extends string>(
 ): T {
   const found = choices.find((c) => c.toLowerCase() === text.trim().toLowerCase());
   if (found === undefined) {
-    throw new UsageError(`--${option} must be one of ${choices.join(', ')} (got '${text}')`);
+    const guess = closest(text.trim(), choices);
+    throw new UsageError(
+      `--${option} must be one of ${choices.join(', ')} (got '${text}')${guess === undefined ? '' : `. Did you mean ${guess}?`}`,
+    );
   }
   return found;
 }
@@ -103,12 +106,15 @@ Options:
   --facebook-client-id ID
                         your Facebook app ID (the starter pack's Facebook-OAUTH)
   -h, --help            this text
+  --version             prints the version
 
 Exit codes: 0 rendered, 1 could not read or write the files, 2 bad arguments.`;
 
 export interface CliOptions extends RenderOptions {
   readonly out?: string | undefined;
   readonly help: boolean;
+  /** --version: print the version, nothing else. */
+  readonly version?: boolean;
   /** Said about the options themselves (e.g. plain HTTP). */
   readonly notes: readonly string[];
 }
@@ -127,6 +133,7 @@ const OPTIONS = {
   'proxy-ief-app-id': { type: 'string' },
   'facebook-client-id': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
 } as const;
 
 export function parsePolicyArgs(argv: readonly string[]): CliOptions {
@@ -146,6 +153,9 @@ export function parsePolicyArgs(argv: readonly string[]): CliOptions {
     return typeof value === 'string' ? value : undefined;
   };
   if (values.help === true) return { baseUrl: '', auth: 'none', help: true, notes: [] };
+  if (values.version === true) {
+    return { baseUrl: '', auth: 'none', help: false, version: true, notes: [] };
+  }
 
   const rawBaseUrl = text('base-url');
   if (rawBaseUrl === undefined || rawBaseUrl.trim() === '') {

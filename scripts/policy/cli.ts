@@ -12,6 +12,7 @@ import {
 } from './model';
 import { CliOptions, USAGE, parsePolicyArgs } from './args';
 import { renderPolicies } from './render';
+import { appVersion } from '../version';
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -60,6 +61,10 @@ export function runPolicyCli(argv: readonly string[], io: CliIo, context: CliCon
   }
   if (options.help) {
     io.out(USAGE);
+    return 0;
+  }
+  if (options.version === true) {
+    io.out(appVersion(context.appRoot));
     return 0;
   }
 

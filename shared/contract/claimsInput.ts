@@ -19,6 +19,8 @@ export interface ClaimsInput {
   client_id?: string;
   correlationId?: string;
   step?: string;
+  /** The user's IP address (custom policies: {Context:IPAddress}; Entra: client.ip). */
+  ipAddress?: string;
 }
 
 export type ClaimName = keyof ClaimsInput;
@@ -36,6 +38,7 @@ export const claimsInputSchema: JSONSchemaType<ClaimsInput> = {
     client_id: claim,
     correlationId: claim,
     step: claim,
+    ipAddress: claim,
   },
   required: [],
   additionalProperties: false,

@@ -187,6 +187,7 @@ export function readEntraEvent(raw: RawClaims, names: EntraAttributeNames): Entr
   set('lang', prop(client, 'locale'));
   set('correlationId', prop(context, 'correlationId'));
   set('client_id', prop(object(prop(context, 'clientServicePrincipal')), 'appId'));
+  set('ipAddress', prop(client, 'ip'));
 
   return {
     kind: 'event',

@@ -31,6 +31,7 @@ const SPELLINGS: Readonly<Record<ClaimName, readonly string[]>> = {
   client_id: ['client_id', 'clientId'],
   correlationId: ['correlationId'],
   step: ['step'],
+  ipAddress: ['ipAddress'],
 };
 
 const CANONICAL = new Map<string, { name: ClaimName; rank: number }>();

@@ -35,6 +35,11 @@ export interface MemberAdmin extends LoyaltyRepository {
    * MAX_MEMBER_PAGE_SIZE), each exactly once, grouped by email. An export.
    */
   listMembers(pageSize?: number): AsyncIterable<LoyaltyMember[]>;
+  /**
+   * Removes the memberships of one email (only the one with `loyaltyId` when given); returns the
+   * loyalty IDs removed. Removing what is not there removes nothing.
+   */
+  removeMembers(email: string, loyaltyId?: string): Promise<string[]>;
   /** True when no member is stored at all (used to seed demo data on a first start). */
   isEmpty(): Promise<boolean>;
   getBalance(objectId: string): Promise<Money | undefined>;

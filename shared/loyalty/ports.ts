@@ -16,8 +16,9 @@ export interface CallOptions {
 /** A member as a point read finds it, with the throttle's mark when guessing is throttled. */
 export interface FoundMember extends LoyaltyMember {
   /**
-   * Set when the failed validations for this email reached MAX_FAILED_VALIDATIONS: until then
-   * every check of the email answers "too many attempts", a right loyalty ID included.
+   * Set when one of the email's counters reached a limit (shared/loyalty/throttle.ts): until
+   * then a right loyalty ID is checked against the counters too, as a wrong one is, so a
+   * throttled caller gets the same answer after the same work whichever it sent.
    */
   readonly throttledUntil?: Date;
 }
@@ -43,7 +44,7 @@ export interface LoyaltyRepository {
   ): Promise<FoundMember | undefined>;
   /** Every membership held by one email, ordered by loyalty ID. */
   listMembersByEmail(email: string, options?: CallOptions): Promise<LoyaltyMember[]>;
-  /** Marks every membership of the email as throttled until `until` (see FoundMember). */
+  /** Marks every membership of the email until `until` (see FoundMember). */
   markThrottled(email: string, until: Date, options?: CallOptions): Promise<void>;
   /** Reads the balance, registering the user with `starting` when absent (insert-if-absent). */
   getOrCreateBalance(
@@ -55,13 +56,26 @@ export interface LoyaltyRepository {
   ping(options?: CallOptions): Promise<void>;
 }
 
-/** Failed validations of one email within the throttle's window. */
+/**
+ * Which counter: the email's (every address together), or the email's from one address (the
+ * address as addressKey() hashes it). A plain string is the email's.
+ */
+export type AttemptKey = string | { readonly email: string; readonly address?: string | undefined };
+
+/** The email and address hash of a key. */
+export function attemptKeyParts(key: AttemptKey): { email: string; address: string | undefined } {
+  return typeof key === 'string'
+    ? { email: key, address: undefined }
+    : { ...key, address: key.address };
+}
+
+/** Failed validations of one counter within the throttle's window. */
 export interface FailedAttempts {
   readonly count: number;
   readonly windowStart: Date;
 }
 
-/** What is stored for one email, and the version a conditional write must name. */
+/** What is stored for one counter, and the version a conditional write must name. */
 export interface AttemptRecord {
   /** As stored, its window possibly passed; undefined when there is no row. */
   readonly attempts: FailedAttempts | undefined;
@@ -73,19 +87,21 @@ export interface AttemptRecord {
 export interface AttemptStore {
   /** Creates the table when missing. Idempotent. */
   init(options?: CallOptions): Promise<void>;
-  read(email: string, options?: CallOptions): Promise<AttemptRecord>;
+  read(key: AttemptKey, options?: CallOptions): Promise<AttemptRecord>;
   /**
    * Writes `next` only if the row is still at `version` (undefined: only if there is none).
    * False when another writer got there first: read again and decide again.
    */
   write(
-    email: string,
+    key: AttemptKey,
     next: FailedAttempts,
     version: string | undefined,
     options?: CallOptions,
   ): Promise<boolean>;
   /** Removes the rows whose window started before `before`; returns how many. */
   prune(before: Date, options?: CallOptions): Promise<number>;
+  /** Removes every counter of one email (its own and its addresses'); returns how many. */
+  reset(email: string, options?: CallOptions): Promise<number>;
 }
 
 /** Storage could not answer (network, timeout, 5xx): the caller may degrade or retry later. */

@@ -62,6 +62,16 @@ export class MemoryLoyaltyRepository implements MemberAdmin {
     return existing === undefined ? 'added' : 'updated';
   }
 
+  async removeMembers(email: string, loyaltyId?: string): Promise<string[]> {
+    const held = this.members.get(normalizeEmail(email));
+    const removed = [...(held?.keys() ?? [])].filter(
+      (id) => loyaltyId === undefined || id === loyaltyId,
+    );
+    for (const id of removed) held?.delete(id);
+    if (held?.size === 0) this.members.delete(normalizeEmail(email));
+    return removed.sort();
+  }
+
   async saveMembers(
     members: readonly LoyaltyMember[],
     options: SaveMembersOptions = {},

@@ -18,6 +18,7 @@ import {
   type BalanceEntity,
   type MemberEntity,
 } from './rows';
+import { statusOf } from './tableCall';
 import { TableLoyaltyRepository, type TableRepositoryOptions } from './tableRepository';
 
 export type { BulkOptions } from './bulkSave';
@@ -75,6 +76,23 @@ export class TableLoyaltyAdmin extends TableLoyaltyRepository implements MemberA
       if (page.entities.length > 0) yield page.entities.map((e) => withoutMark(this.toMember(e)));
       token = page.continuationToken;
     } while (token !== undefined);
+  }
+
+  async removeMembers(email: string, loyaltyId?: string): Promise<string[]> {
+    const held = await this.listMembersByEmail(email);
+    const removed: string[] = [];
+    for (const member of held.filter((m) => loyaltyId === undefined || m.loyaltyId === loyaltyId)) {
+      const { partitionKey, rowKey } = memberKeys(normalizeEmail(email), member.loyaltyId);
+      try {
+        await this.call('delete', this.members, (abortSignal) =>
+          this.members.deleteEntity(partitionKey, rowKey, { abortSignal }),
+        );
+        removed.push(member.loyaltyId);
+      } catch (error) {
+        if (statusOf(error) !== 404) throw error; // removed meanwhile
+      }
+    }
+    return removed;
   }
 
   async isEmpty(): Promise<boolean> {

@@ -1,11 +1,20 @@
 /**
- * Table Storage adapter of the attempt store: one row per email (PartitionKey = key(email),
- * RowKey "attempts"), written only on the version read (ETag), so concurrent failures on several
- * instances are each counted once. `prune` removes the rows whose window has long passed.
+ * Table Storage adapter of the attempt store: one partition per email (PartitionKey =
+ * key(email)), its own counter in RowKey "attempts" and one per address in RowKey
+ * "ip-<address hash>" (never the address itself), each written only on the version read (ETag),
+ * so concurrent failures on several instances are each counted once. `prune` removes the rows
+ * whose window has long passed; `reset` every row of one email.
  */
 import { odata, type TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { normalizeEmail } from '../loyalty/email';
-import type { AttemptRecord, AttemptStore, CallOptions, FailedAttempts } from '../loyalty/ports';
+import {
+  attemptKeyParts,
+  type AttemptKey,
+  type AttemptRecord,
+  type AttemptStore,
+  type CallOptions,
+  type FailedAttempts,
+} from '../loyalty/ports';
 import { createTableClient, type TablesTarget } from './connection';
 import { encodeKey } from './keys';
 import { attemptsFromRow } from './rows';
@@ -23,6 +32,15 @@ import {
 const ROW = 'attempts';
 /** Deletes in flight at once while pruning. */
 const PRUNE_CONCURRENCY = 16;
+
+/** The row of a counter: the email's partition, and the row of the address (or the email's). */
+function rowOf(key: AttemptKey): { partitionKey: string; rowKey: string } {
+  const { email, address } = attemptKeyParts(key);
+  return {
+    partitionKey: encodeKey(normalizeEmail(email)),
+    rowKey: address === undefined ? ROW : `ip-${address}`,
+  };
+}
 
 interface AttemptEntity {
   count: number;
@@ -56,11 +74,11 @@ export class TableAttemptStore implements AttemptStore {
     return this.tables.ensure(options.signal);
   }
 
-  async read(email: string, options: CallOptions = {}): Promise<AttemptRecord> {
-    const partitionKey = encodeKey(normalizeEmail(email));
+  async read(key: AttemptKey, options: CallOptions = {}): Promise<AttemptRecord> {
+    const { partitionKey, rowKey } = rowOf(key);
     try {
       const entity = await this.call('read', options, (abortSignal) =>
-        this.table.getEntity<AttemptEntity>(partitionKey, ROW, { abortSignal }),
+        this.table.getEntity<AttemptEntity>(partitionKey, rowKey, { abortSignal }),
       );
       return { attempts: attemptsFromRow(entity, this.table.tableName), version: entity.etag };
     } catch (error) {
@@ -70,14 +88,13 @@ export class TableAttemptStore implements AttemptStore {
   }
 
   async write(
-    email: string,
+    key: AttemptKey,
     next: FailedAttempts,
     version: string | undefined,
     options: CallOptions = {},
   ): Promise<boolean> {
     const entity = {
-      partitionKey: encodeKey(normalizeEmail(email)),
-      rowKey: ROW,
+      ...rowOf(key),
       count: next.count,
       windowStart: next.windowStart.toISOString(),
     };
@@ -98,22 +115,27 @@ export class TableAttemptStore implements AttemptStore {
     }
   }
 
+  prune(before: Date, options: CallOptions = {}): Promise<number> {
+    // ISO 8601 text in UTC sorts as the instants do.
+    return this.removeAll(odata`windowStart lt ${before.toISOString()}`, options);
+  }
+
+  reset(email: string, options: CallOptions = {}): Promise<number> {
+    return this.removeAll(odata`PartitionKey eq ${rowOf(email).partitionKey}`, options);
+  }
+
   /**
-   * A page at a time (each page its own call under the storage timeout), each stale row deleted
-   * on the version listed: a row counted again meanwhile (412) or already gone (404) is left.
+   * A page at a time (each page its own call under the storage timeout), each row deleted on the
+   * version listed: a row counted again meanwhile (412) or already gone (404) is left.
    */
-  async prune(before: Date, options: CallOptions = {}): Promise<number> {
+  private async removeAll(filter: string, options: CallOptions): Promise<number> {
     let removed = 0;
     let continuationToken: string | undefined;
     do {
       const page = await this.call('query', options, async (abortSignal) => {
         const pages = this.table
           .listEntities<AttemptEntity>({
-            // ISO 8601 text in UTC sorts as the instants do.
-            queryOptions: {
-              filter: odata`windowStart lt ${before.toISOString()}`,
-              select: ['PartitionKey', 'windowStart'],
-            },
+            queryOptions: { filter, select: ['PartitionKey', 'RowKey', 'windowStart'] },
             abortSignal,
           })
           .byPage({ maxPageSize: 1000, continuationToken });
@@ -124,7 +146,8 @@ export class TableAttemptStore implements AttemptStore {
       const pool = new TaskPool(PRUNE_CONCURRENCY);
       for (const row of page ?? []) {
         await pool.run(async () => {
-          if (await this.remove(row.partitionKey ?? '', row.etag, options)) removed += 1;
+          const keys = { partitionKey: row.partitionKey ?? '', rowKey: row.rowKey ?? ROW };
+          if (await this.remove(keys, row.etag, options)) removed += 1;
         });
       }
       await pool.drain();
@@ -132,13 +155,18 @@ export class TableAttemptStore implements AttemptStore {
     return removed;
   }
 
-  private async remove(partitionKey: string, etag: string, options: CallOptions): Promise<boolean> {
+  private async remove(
+    keys: { partitionKey: string; rowKey: string },
+    etag: string,
+    options: CallOptions,
+  ): Promise<boolean> {
     try {
       await tableCall(
         'delete',
         this.table,
         this.calls,
-        (abortSignal) => this.table.deleteEntity(partitionKey, ROW, { etag, abortSignal }),
+        (abortSignal) =>
+          this.table.deleteEntity(keys.partitionKey, keys.rowKey, { etag, abortSignal }),
         options.signal,
       );
       return true;

@@ -16,6 +16,8 @@ let repository: TableLoyaltyAdmin;
 let out: string[];
 let err: string[];
 const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l) };
+/** A B2C objectId (the CLI refuses what is not a GUID). */
+const USER = '0b1ec7a1-0000-4000-8000-000000000001';
 const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
 
 function file(name: string, text: string): string {
@@ -86,16 +88,16 @@ describe('npm run loyalty add, get and balance', () => {
   });
 
   it('balance sets an exact amount and reads it back', async () => {
-    expect(
-      await runLoyaltyCli(['balance', '--object-id', 'obj-1', '--set', '12.3'], repository, io),
-    ).toBe(0);
+    const user = ['balance', '--object-id', USER];
+    expect(await runLoyaltyCli([...user, '--set', '12.3'], repository, io)).toBe(0);
     out = [];
-    expect(await runLoyaltyCli(['balance', '--object-id', 'obj-1'], repository, io)).toBe(0);
-    expect(JSON.parse(out[0] ?? '')).toEqual({ objectId: 'obj-1', balance: '12.30' });
+    expect(await runLoyaltyCli(user, repository, io)).toBe(0);
+    expect(JSON.parse(out[0] ?? '')).toEqual({ objectId: USER, balance: '12.30' });
   });
 
   it('balance of an unknown user exits 1 and says how balances are created', async () => {
-    expect(await runLoyaltyCli(['balance', '--object-id', 'nobody'], repository, io)).toBe(1);
+    const nobody = '0b1ec7a1-0000-4000-8000-0000000000ff';
+    expect(await runLoyaltyCli(['balance', '--object-id', nobody], repository, io)).toBe(1);
     expect(err[0]).toContain('STARTING_BALANCE');
   });
 });
@@ -355,8 +357,8 @@ describe('npm run loyalty with bad arguments', () => {
       'status must be active or suspended',
       'add',
     ],
-    [['balance', '--object-id', 'x', '--set', '1.234'], '--set is not an amount', 'balance'],
-    [['balance', '--object-id', 'x', '--set=-1'], '--set is not an amount', 'balance'],
+    [['balance', '--object-id', USER, '--set', '1.234'], '--set is not an amount', 'balance'],
+    [['balance', '--object-id', USER, '--set=-1'], '--set is not an amount', 'balance'],
     [['import'], 'import takes one FILE', 'import'],
     [['import', 'a.csv', 'b.csv'], 'import takes one FILE', 'import'],
     [['import', '/no/such/file.csv'], 'no such file', 'import'],

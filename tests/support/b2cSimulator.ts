@@ -8,7 +8,7 @@
  * - SendClaimsIn: Body = POST JSON, Form = POST urlencoded, QueryString = GET with the claims in
  *   the query string, Header = GET with one header per claim;
  * - InputClaim: PartnerClaimType renames; DefaultValue applies when the claim has no value, or
- *   always with AlwaysUseDefaultValue; claim resolvers ({Culture:LCID}, {Context:CorrelationId},
+ *   always with AlwaysUseDefaultValue; claim resolvers ({Culture:LCID}, {Context:CorrelationId}, {Context:IPAddress},
  *   …) are resolved only when the profile sets IncludeClaimResolvingInClaimsHandling to true, and
  *   are sent as literal text otherwise; a claim with no value is not sent;
  * - AuthenticationType: None needs AllowInsecureAuthInProduction; the other types send their
@@ -377,6 +377,8 @@ export interface B2cContext {
   /** The UI culture, RFC 5646 (default en-US). */
   readonly culture?: string;
   readonly correlationId?: string;
+  /** The user's IP address ({Context:IPAddress}). */
+  readonly ipAddress?: string;
   readonly policyId?: string;
   readonly tenant?: string;
   readonly tenantObjectId?: string;
@@ -406,6 +408,8 @@ export function resolveClaimResolvers(value: string, context: B2cContext, claims
         return region;
       case 'Context:CorrelationId':
         return context.correlationId ?? '';
+      case 'Context:IPAddress':
+        return context.ipAddress ?? '';
       case 'Context:DateTimeInUtc':
         return (context.now ?? new Date()).toISOString();
       case 'Context:DeploymentMode':

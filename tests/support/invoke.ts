@@ -15,6 +15,7 @@ import { loadConfig } from '../../shared/config';
 import type { Deps } from '../../shared/deps';
 import { MemoryAttemptStore } from '../../shared/storage/memoryAttemptStore';
 import { type AttemptStore } from '../../shared/loyalty/ports';
+import { CounterBreaker } from '../../shared/loyalty/throttle';
 import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
 import type { LoyaltyRepository } from '../../shared/loyalty/ports';
 import type {
@@ -78,6 +79,7 @@ export function testDeps(
     }),
     repository: options.repository ?? new MemoryLoyaltyRepository(),
     attempts: options.attempts ?? new MemoryAttemptStore(),
+    counterBreaker: new CounterBreaker(),
     telemetry: recordingTelemetry(),
     clock: options.clock ?? (() => new Date()),
   };

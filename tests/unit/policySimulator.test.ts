@@ -131,6 +131,15 @@ describe('how B2C builds the request of a RESTful technical profile', () => {
     });
   });
 
+  it("sends the user's IP address ({Context:IPAddress}) to ValidateProfile as ipAddress", () => {
+    const request = buildRestRequest(validate, DAVID, shipped, {
+      context: { correlationId: 'c', ipAddress: '203.0.113.7' },
+    });
+    expect(JSON.parse(request.body ?? '')).toMatchObject({ ipAddress: '203.0.113.7' });
+    const parsed = canonicalClaims(new Map(Object.entries(JSON.parse(request.body ?? ''))));
+    expect(parsed.ok && parsed.value.ipAddress).toBe('203.0.113.7');
+  });
+
   it('Form: POSTs the claims urlencoded', () => {
     const request = buildRestRequest(
       rendered('Form').restProfile('REST-ValidateProfile'),

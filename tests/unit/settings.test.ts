@@ -26,6 +26,8 @@ describe('settings', () => {
       defaultLanguage: 'en',
       functionsAuthLevel: 'function',
       extensionsAppId: undefined,
+      maxFailedValidations: 10,
+      maxFailedValidationsPerEmail: 50,
     });
     expect(formatMoney(config.startingBalance)).toBe('50.00');
     expect(Object.isFrozen(config)).toBe(true);
@@ -48,6 +50,8 @@ describe('settings', () => {
     ['EXTENSIONS_APP_ID', 'not-a-guid'],
     ['DEFAULT_LANGUAGE', 'tlh'],
     ['FUNCTIONS_AUTH_LEVEL', 'system'],
+    ['MAX_FAILED_VALIDATIONS_PER_EMAIL', '0'],
+    ['MAX_FAILED_VALIDATIONS_PER_EMAIL', 'fifty'],
   ])('refuses a malformed %s (%s), naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(`Setting ${name} is malformed`);
