@@ -54,7 +54,9 @@ function restoreBicep(rid) {
       '',
     ].join('\n'),
   );
-  process.stderr.write(`Restoring ${id} ${BICEP_VERSION} from NuGet into ${relative(root, folder)}\n`);
+  process.stderr.write(
+    `Restoring ${id} ${BICEP_VERSION} from NuGet into ${relative(root, folder)}\n`,
+  );
   const restore = spawnSync('dotnet', ['restore', project, '--packages', packages], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -82,9 +84,9 @@ export function main(argv) {
   }
   const rid = runtimeId();
   if (!hasDotnet() || rid === undefined) {
-    console.log(
+    process.stdout.write(
       `infra ${command} skipped: no dotnet here to restore the Bicep CLI ${BICEP_VERSION}; ` +
-        'run `az bicep build --file infra/main.bicep` and `az bicep lint --file infra/main.bicep`.',
+        'run `az bicep build --file infra/main.bicep` and `az bicep lint --file infra/main.bicep`.\n',
     );
     return 0;
   }
@@ -94,19 +96,19 @@ export function main(argv) {
   if (command === 'build' || command === 'check') {
     mkdirSync(dirname(COMPILED), { recursive: true });
     const build = runBicep(bicep, ['build', MAIN, '--outfile', COMPILED]);
-    console.log(
+    process.stdout.write(
       build.ok
-        ? `bicep ${BICEP_VERSION} build: ${MAIN} -> ${relative(root, COMPILED)}, no warning`
-        : `bicep ${BICEP_VERSION} build: ${build.diagnostics.length} diagnostic(s) (above)`,
+        ? `bicep ${BICEP_VERSION} build: ${MAIN} -> ${relative(root, COMPILED)}, no warning\n`
+        : `bicep ${BICEP_VERSION} build: ${build.diagnostics.length} diagnostic(s) (above)\n`,
     );
     if (!build.ok) failed += 1;
   }
   if (command === 'lint' || command === 'check') {
     const lint = runBicep(bicep, ['lint', MAIN]);
-    console.log(
+    process.stdout.write(
       lint.ok
-        ? `bicep ${BICEP_VERSION} lint: ${MAIN}, no warning`
-        : `bicep ${BICEP_VERSION} lint: ${lint.diagnostics.length} diagnostic(s) (above)`,
+        ? `bicep ${BICEP_VERSION} lint: ${MAIN}, no warning\n`
+        : `bicep ${BICEP_VERSION} lint: ${lint.diagnostics.length} diagnostic(s) (above)\n`,
     );
     if (!lint.ok) failed += 1;
   }
