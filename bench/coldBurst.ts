@@ -117,7 +117,7 @@ export function classify(status: number, body: string, user: BenchUser): Verdict
   return names.length === Object.keys(expected).length ? 'full' : 'degraded';
 }
 
-async function whenListening(port: number, giveUpAt: number): Promise<void> {
+export async function whenListening(port: number, giveUpAt: number): Promise<void> {
   while (performance.now() < giveUpAt) {
     const accepted = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
@@ -133,17 +133,23 @@ async function whenListening(port: number, giveUpAt: number): Promise<void> {
   throw new Error('the host never listened');
 }
 
-function call(port: number, body: string): Promise<{ status: number; body: string; ms: number }> {
+/** One POST on its own connection, timed from the moment it is sent. */
+export function call(
+  port: number,
+  body: string,
+  path = '/api/EnrichToken',
+  headers: Readonly<Record<string, string>> = {},
+): Promise<{ status: number; body: string; ms: number }> {
   return new Promise((resolve) => {
     const started = performance.now();
     const req = request(
       {
         host: '127.0.0.1',
         port,
-        path: '/api/EnrichToken',
+        path,
         method: 'POST',
         agent: false,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
       },
       (res) => {
         const chunks: Buffer[] = [];
