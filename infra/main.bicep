@@ -261,6 +261,10 @@ var tags = {
   'azd-env-name': environmentName
 }
 var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
+// Names known before anything is deployed (not module outputs), so What-If can predict the
+// resources named by them.
+var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
+var applicationInsightsName = '${abbrs.insightsComponents}${resourceToken}'
 var keyVaultName = empty(keyVaultNameSeed) ? '${abbrs.keyVaultVaults}${resourceToken}' : '${abbrs.keyVaultVaults}${toLower(uniqueString(resourceToken, keyVaultNameSeed))}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
 
@@ -294,7 +298,7 @@ module monitoring 'core/monitoring.bicep' = {
   scope: rg
   params: {
     logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
-    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    applicationInsightsName: applicationInsightsName
     location: location
     tags: tags
   }
@@ -304,7 +308,7 @@ module storage 'core/storage.bicep' = {
   name: 'storage'
   scope: rg
   params: {
-    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    name: storageAccountName
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
@@ -334,11 +338,18 @@ module keyVault 'core/keyvault.bicep' = {
 module rbac 'app/rbac.bicep' = {
   name: 'rbac'
   scope: rg
+  // The names are known up front; the resources must exist before their role assignments.
+  dependsOn: [
+    storage
+    monitoring
+  ]
   params: {
-    storageAccountName: storage.outputs.name
-    applicationInsightsName: monitoring.outputs.applicationInsightsName
-    keyVaultName: keyVault.outputs.name
+    storageAccountName: storageAccountName
+    applicationInsightsName: applicationInsightsName
+    keyVaultName: keyVaultName
     secretNames: keyVault.outputs.secretNames
+    // The principal id exists only once the identity is made: What-If cannot know it first.
+    #disable-next-line what-if-short-circuiting
     identityPrincipalId: identity.outputs.principalId
     operatorPrincipalId: principalId
     operatorPrincipalType: principalType
@@ -361,10 +372,10 @@ module api 'app/api.bicep' = {
     serviceName: 'api'
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
-    storageAccountName: storage.outputs.name
+    storageAccountName: storageAccountName
     deploymentContainerName: deploymentContainerName
     tablesEndpoint: storage.outputs.tableEndpoint
-    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    applicationInsightsName: applicationInsightsName
     referenceUris: keyVault.outputs.referenceUris
     alwaysReadyInstances: alwaysReadyInstances
     instanceMemoryMB: instanceMemoryMB
