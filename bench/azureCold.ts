@@ -8,15 +8,11 @@
  * code), degraded (Entra's answer without the data, within ENTRA_REQUEST_BUDGET_MS), late, or
  * wrong. Aim: every answer full, the slowest under 1,000 ms from sending (Entra's default wait).
  */
-import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { freePort } from '../scripts/host/azurite';
 import { attributeCollectionSubmit, APP_ID } from '../tests/support/entraEvents';
 import type { AzureShape } from './azureShape';
 import { API_APP_ID } from './azureShape';
-import { call, classify, ENTRA_BUDGET_MS, tokenIssuanceStart, whenListening } from './coldBurst';
+import { call, classify, ENTRA_BUDGET_MS, tally, tokenIssuanceStart, withHost } from './coldBurst';
 import { spread, type Spread } from './coldStart';
 import type { BenchUser } from './dataset';
 
@@ -102,20 +98,7 @@ async function coldOnce(
   const headers = { authorization: `Bearer ${token}` };
   const identityBefore = shape.identity.calls.length;
   const keysBefore = shape.keys.fetches();
-  const port = await freePort();
-  const out = openSync(logFile, 'w');
-  const started = performance.now();
-  const child = spawn(process.execPath, [join(appRoot, 'dist/scripts/start.js')], {
-    cwd: appRoot,
-    env: { ...shape.hostEnv(), PORT: String(port) },
-    stdio: ['ignore', out, out],
-  });
-  closeSync(out);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  try {
-    await whenListening(port, started + 30_000).catch((error: Error) => {
-      throw new Error(`${error.message}:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
-    });
+  return withHost(shape.hostEnv(), appRoot, logFile, async (port, started) => {
     const spawnToPortMs = performance.now() - started;
     const chosen = users.slice(0, burst);
     const answers = await Promise.all(
@@ -125,33 +108,20 @@ async function coldOnce(
           : call(port, submitBody(user), '/api/ValidateProfile', headers),
       ),
     );
-    const run = { full: 0, degraded: 0, late: 0, wrong: 0 };
-    const wrongSamples: string[] = [];
-    answers.forEach((answer, index) => {
+    const counts = tally(answers, (answer, index) => {
       const user = chosen[index] as BenchUser;
-      const verdict =
-        index % 2 === 0
-          ? classify(answer.status, answer.body, user)
-          : classifySubmit(answer.status, answer.body, user);
-      if (verdict === 'wrong') {
-        run.wrong++;
-        if (wrongSamples.length < 3)
-          wrongSamples.push(`${answer.status} ${answer.body.slice(0, 300)}`);
-      } else if (answer.ms > ENTRA_BUDGET_MS) run.late++;
-      else run[verdict]++;
+      return index % 2 === 0
+        ? classify(answer.status, answer.body, user)
+        : classifySubmit(answer.status, answer.body, user);
     });
     return {
       spawnToPortMs,
       latenciesMs: answers.map((a) => Math.round(a.ms * 10) / 10),
-      ...run,
-      wrongSamples,
+      ...counts,
       identityCalls: shape.identity.calls.length - identityBefore,
       keyFetches: shape.keys.fetches() - keysBefore,
     };
-  } finally {
-    child.kill('SIGINT');
-    await exited;
-  }
+  });
 }
 
 /** `runs` cold hosts in Azure's shape, each hit by one burst of Entra calls. */

@@ -7,19 +7,14 @@
  * their telemetry, divided by `count`, is the journey's (stopping flushes what is buffered).
  * docs/cost.md turns the figures into money.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { gunzipSync } from 'node:zlib';
-import { freePort } from '../scripts/host/azurite';
 import type { TestCertificate } from '../tests/support/testCertificate';
 import { attributeCollectionSubmit, APP_ID } from '../tests/support/entraEvents';
 import type { AzureShape } from './azureShape';
 import { TABLES } from './azureShape';
-import { call, tokenIssuanceStart, whenListening } from './coldBurst';
+import { call, tokenIssuanceStart, withHost } from './coldBurst';
 import type { BenchUser } from './dataset';
 
 const CLIENT_ID = '93fd07aa-333c-409d-955d-96008fd08dd9';
@@ -262,29 +257,14 @@ export async function measureCosts(
   return results;
 }
 
-/** Starts a host, runs `work` against its port, stops it (SIGINT flushes the telemetry). */
+/** A host for `work`, stopped after it (which flushes the telemetry), then a moment's wait. */
 async function onHost(
   env: Record<string, string>,
   options: { appRoot: string; logFile: string },
   work: (port: number) => Promise<void>,
 ): Promise<void> {
-  const port = await freePort();
-  const out = openSync(options.logFile, 'w');
-  const child = spawn(process.execPath, [join(options.appRoot, 'dist/scripts/start.js')], {
-    cwd: options.appRoot,
-    env: { ...env, PORT: String(port) },
-    stdio: ['ignore', out, out],
-  });
-  closeSync(out);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  try {
-    await whenListening(port, performance.now() + 30_000);
-    await work(port);
-  } finally {
-    child.kill('SIGINT');
-    await exited;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
+  await withHost(env, options.appRoot, options.logFile, work);
+  await new Promise((resolve) => setTimeout(resolve, 300));
 }
 
 export function costsText(costs: readonly JourneyCost[]): string {
