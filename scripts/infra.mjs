@@ -59,6 +59,7 @@ function restoreBicep(rid) {
   );
   const restore = spawnSync('dotnet', ['restore', project, '--packages', packages], {
     stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, DOTNET_NOLOGO: '1', DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
   });
   if (restore.status !== 0 || !existsSync(binary)) {
     throw new Error(`dotnet restore of ${id} ${BICEP_VERSION} failed (exit ${restore.status})`);
