@@ -29,12 +29,15 @@ function runtimeId() {
   return os && arch ? `${os}-${arch}` : undefined;
 }
 
-function hasDotnet() {
-  return spawnSync('dotnet', ['--version'], { stdio: 'ignore' }).status === 0;
+/** The SDK's major version (10 for 10.0.401), or undefined without a working dotnet. */
+function dotnetMajor() {
+  const run = spawnSync('dotnet', ['--version'], { encoding: 'utf8' });
+  const major = run.status === 0 ? /^(\d+)\./.exec(run.stdout.trim())?.[1] : undefined;
+  return major === undefined ? undefined : Number(major);
 }
 
 /** The bicep binary of the pinned version, restored from NuGet when it is not there yet. */
-function restoreBicep(rid) {
+function restoreBicep(rid, major) {
   const id = `Azure.Bicep.CommandLine.${rid}`;
   const folder = join(root, '.tools', 'bicep', BICEP_VERSION);
   const packages = join(folder, 'packages');
@@ -42,13 +45,14 @@ function restoreBicep(rid) {
   const binary = join(tools, rid.startsWith('win') ? 'bicep.exe' : 'bicep');
   if (existsSync(binary)) return binary;
   mkdirSync(folder, { recursive: true });
-  // A project that only downloads the package (PackageDownload needs an exact [version]).
+  // A project that only downloads the package (PackageDownload needs an exact [version]); the
+  // SDK's own target framework, so that nothing else is downloaded.
   const project = join(folder, 'restore.csproj');
   writeFileSync(
     project,
     [
       '<Project Sdk="Microsoft.NET.Sdk">',
-      '  <PropertyGroup><TargetFramework>netstandard2.0</TargetFramework></PropertyGroup>',
+      `  <PropertyGroup><TargetFramework>net${major}.0</TargetFramework></PropertyGroup>`,
       `  <ItemGroup><PackageDownload Include="${id}" Version="[${BICEP_VERSION}]" /></ItemGroup>`,
       '</Project>',
       '',
@@ -84,14 +88,15 @@ export function main(argv) {
     return 2;
   }
   const rid = runtimeId();
-  if (!hasDotnet() || rid === undefined) {
+  const major = dotnetMajor();
+  if (major === undefined || rid === undefined) {
     process.stdout.write(
       `infra ${command} skipped: no dotnet here to restore the Bicep CLI ${BICEP_VERSION}; ` +
         'run `az bicep build --file infra/main.bicep` and `az bicep lint --file infra/main.bicep`.\n',
     );
     return 0;
   }
-  const bicep = restoreBicep(rid);
+  const bicep = restoreBicep(rid, major);
   if (command === 'version') return runBicep(bicep, ['--version']).ok ? 0 : 1;
   let failed = 0;
   if (command === 'build' || command === 'check') {
