@@ -11,7 +11,7 @@
  * app itself took.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -93,7 +93,7 @@ export function tokenIssuanceStart(user: BenchUser): string {
   });
 }
 
-type Verdict = 'full' | 'degraded' | 'wrong';
+export type Verdict = 'full' | 'degraded' | 'wrong';
 
 /** Full, degraded (a correct subset of the claims) or wrong. */
 export function classify(status: number, body: string, user: BenchUser): Verdict {
@@ -124,7 +124,7 @@ export function classify(status: number, body: string, user: BenchUser): Verdict
   return names.length === Object.keys(expected).length ? 'full' : 'degraded';
 }
 
-async function whenListening(port: number, giveUpAt: number): Promise<void> {
+export async function whenListening(port: number, giveUpAt: number): Promise<void> {
   while (performance.now() < giveUpAt) {
     const accepted = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
@@ -140,17 +140,23 @@ async function whenListening(port: number, giveUpAt: number): Promise<void> {
   throw new Error('the host never listened');
 }
 
-function call(port: number, body: string): Promise<{ status: number; body: string; ms: number }> {
+/** One POST on its own connection, timed from the moment it is sent. */
+export function call(
+  port: number,
+  body: string,
+  path = '/api/EnrichToken',
+  headers: Readonly<Record<string, string>> = {},
+): Promise<{ status: number; body: string; ms: number }> {
   return new Promise((resolve) => {
     const started = performance.now();
     const req = request(
       {
         host: '127.0.0.1',
         port,
-        path: '/api/EnrichToken',
+        path,
         method: 'POST',
         agent: false,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -172,13 +178,43 @@ function call(port: number, body: string): Promise<{ status: number; body: strin
   });
 }
 
-async function burstOnce(
+export interface Tally {
+  full: number;
+  degraded: number;
+  late: number;
+  wrong: number;
+  readonly wrongSamples: string[];
+}
+
+/** Each answer counted as wrong, late (after ENTRA_BUDGET_MS, from sending) or its verdict. */
+export function tally(
+  answers: readonly { status: number; body: string; ms: number }[],
+  verdictOf: (answer: { status: number; body: string }, index: number) => Verdict,
+): Tally {
+  const counts: Tally = { full: 0, degraded: 0, late: 0, wrong: 0, wrongSamples: [] };
+  answers.forEach((answer, index) => {
+    const verdict = verdictOf(answer, index);
+    if (verdict === 'wrong') {
+      counts.wrong++;
+      if (counts.wrongSamples.length < 3)
+        counts.wrongSamples.push(`${answer.status} ${answer.body.slice(0, 300)}`);
+    } else if (answer.ms > ENTRA_BUDGET_MS) counts.late++;
+    else counts[verdict]++;
+  });
+  return counts;
+}
+
+/**
+ * Spawns the local host of `appRoot` with `env` (output to `logFile`), waits until its port
+ * accepts a connection, runs `work` with the port and the spawn time, then stops the host
+ * (SIGINT: a graceful stop, which flushes its telemetry) and waits for it to exit.
+ */
+export async function withHost<T>(
   env: Readonly<Record<string, string>>,
   appRoot: string,
-  users: readonly BenchUser[],
   logFile: string,
-  times: number[],
-): Promise<BurstRun> {
+  work: (port: number, spawnedAt: number) => Promise<T>,
+): Promise<T> {
   const port = await freePort();
   const out = openSync(logFile, 'w');
   const started = performance.now();
@@ -190,28 +226,33 @@ async function burstOnce(
   closeSync(out);
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
-    await whenListening(port, started + 30_000);
-    const listeningMs = performance.now() - started;
-    const burst = users.slice(0, BURST_SIZE);
-    const answers = await Promise.all(burst.map((user) => call(port, tokenIssuanceStart(user))));
-    const run = { full: 0, degraded: 0, late: 0, wrong: 0, listeningMs, slowestMs: 0 };
-    const wrongSamples: string[] = [];
-    answers.forEach((answer, index) => {
-      times.push(answer.ms);
-      run.slowestMs = Math.max(run.slowestMs, answer.ms);
-      const verdict = classify(answer.status, answer.body, burst[index] as BenchUser);
-      if (verdict === 'wrong') {
-        run.wrong++;
-        if (wrongSamples.length < 3)
-          wrongSamples.push(`${answer.status} ${answer.body.slice(0, 200)}`);
-      } else if (answer.ms > ENTRA_BUDGET_MS) run.late++;
-      else run[verdict]++;
+    await whenListening(port, started + 30_000).catch((error: Error) => {
+      throw new Error(`${error.message}:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
     });
-    return { ...run, wrongSamples };
+    return await work(port, started);
   } finally {
     child.kill('SIGINT');
     await exited;
   }
+}
+
+function burstOnce(
+  env: Readonly<Record<string, string>>,
+  appRoot: string,
+  users: readonly BenchUser[],
+  logFile: string,
+  times: number[],
+): Promise<BurstRun> {
+  return withHost(env, appRoot, logFile, async (port, started) => {
+    const listeningMs = performance.now() - started;
+    const burst = users.slice(0, BURST_SIZE);
+    const answers = await Promise.all(burst.map((user) => call(port, tokenIssuanceStart(user))));
+    for (const answer of answers) times.push(answer.ms);
+    const counts = tally(answers, (answer, index) =>
+      classify(answer.status, answer.body, burst[index] as BenchUser),
+    );
+    return { ...counts, listeningMs, slowestMs: Math.max(...answers.map((a) => a.ms)) };
+  });
 }
 
 /** `runs` cold hosts, each hit by one burst; `env` is the benchmark's host environment. */

@@ -97,6 +97,13 @@ param maximumInstanceCount int = 100
 @description('Key Vault purge protection. Irreversible once on; leave off to let `azd down --purge` remove the vault.')
 param keyVaultPurgeProtection bool = false
 
+// A Key Vault deleted without purge keeps its name for the soft-delete retention (90 days), so
+// `azd up` after `azd down` would fail creating kv-<token> again. azd's postdown hook
+// (azure.yaml) sets KEY_VAULT_NAME_SEED to a new random value, so the next `azd up` creates a
+// new vault under a new name; see infra/README.md, "After azd down".
+@description('KEY_VAULT_NAME_SEED: empty names the vault kv-<token>; any other value names it kv-<uniqueString(token, seed)>, a new vault.')
+param keyVaultNameSeed string = ''
+
 // ---------------------------------------------------------------------------------------------
 // Data
 // ---------------------------------------------------------------------------------------------
@@ -205,7 +212,7 @@ param clientCertIssuer string = ''
 @description('CLIENT_CERT_SUBJECT (certificate, optional).')
 param clientCertSubject string = ''
 
-@description('Incoming client certificate mode of the Function App when API_AUTH includes certificate. Empty: Required if certificate is the only check, else OptionalInteractiveUser.')
+@description('CLIENT_CERT_MODE: kept for compatibility; any value is refused at provisioning (a Flex Consumption app does not receive client certificates).')
 @allowed([
   ''
   'Required'
@@ -263,10 +270,24 @@ var tags = {
   'azd-env-name': environmentName
 }
 var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
+// Names known before anything is deployed (not module outputs), so What-If can predict the
+// resources named by them.
+var storageAccountName = '${abbrs.storageStorageAccounts}${resourceToken}'
+var applicationInsightsName = '${abbrs.insightsComponents}${resourceToken}'
+var keyVaultName = empty(keyVaultNameSeed) ? '${abbrs.keyVaultVaults}${resourceToken}' : '${abbrs.keyVaultVaults}${toLower(uniqueString(resourceToken, keyVaultNameSeed))}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
 
+// Incoming client certificates (clientCertEnabled, clientCertMode) are not offered on Flex
+// Consumption: Microsoft's Flex Consumption page lists certificate features as unsupported
+// ("other platform certificate-based features ... are currently not supported"), so the
+// X-ARR-ClientCert header the certificate check reads would never arrive. Refused here, before
+// the resource group exists (fail() stops the deployment with this text).
+var callerChecks = map(split(toLower(apiAuth), ','), check => trim(check))
+var certificateRefusal = 'API_AUTH=certificate (or CLIENT_CERT_MODE) cannot be provisioned: a Flex Consumption app does not receive incoming client certificates. Use bearer or apikey for custom policies and basic for user flows (infra/README.md, Client certificates).'
+var certificateRequested = contains(callerChecks, 'certificate') || !empty(clientCertMode)
+
 resource rg 'Microsoft.Resources/resourceGroups@2024-11-01' = {
-  name: '${abbrs.resourcesResourceGroups}${environmentName}'
+  name: certificateRequested ? fail(certificateRefusal) : '${abbrs.resourcesResourceGroups}${environmentName}'
   location: location
   tags: tags
 }
@@ -286,7 +307,7 @@ module monitoring 'core/monitoring.bicep' = {
   scope: rg
   params: {
     logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
-    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    applicationInsightsName: applicationInsightsName
     location: location
     tags: tags
   }
@@ -296,7 +317,7 @@ module storage 'core/storage.bicep' = {
   name: 'storage'
   scope: rg
   params: {
-    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    name: storageAccountName
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
@@ -312,7 +333,7 @@ module keyVault 'core/keyvault.bicep' = {
   name: 'keyvault'
   scope: rg
   params: {
-    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    name: keyVaultName
     location: location
     tags: tags
     enablePurgeProtection: keyVaultPurgeProtection
@@ -326,10 +347,18 @@ module keyVault 'core/keyvault.bicep' = {
 module rbac 'app/rbac.bicep' = {
   name: 'rbac'
   scope: rg
+  // The names are known up front; the resources must exist before their role assignments.
+  dependsOn: [
+    storage
+    monitoring
+  ]
   params: {
-    storageAccountName: storage.outputs.name
-    applicationInsightsName: monitoring.outputs.applicationInsightsName
-    keyVaultName: keyVault.outputs.name
+    storageAccountName: storageAccountName
+    applicationInsightsName: applicationInsightsName
+    keyVaultName: keyVaultName
+    secretNames: keyVault.outputs.secretNames
+    // The principal id exists only once the identity is made: What-If cannot know it first.
+    #disable-next-line what-if-short-circuiting
     identityPrincipalId: identity.outputs.principalId
     operatorPrincipalId: principalId
     operatorPrincipalType: principalType
@@ -352,10 +381,10 @@ module api 'app/api.bicep' = {
     serviceName: 'api'
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
-    storageAccountName: storage.outputs.name
+    storageAccountName: storageAccountName
     deploymentContainerName: deploymentContainerName
     tablesEndpoint: storage.outputs.tableEndpoint
-    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    applicationInsightsName: applicationInsightsName
     referenceUris: keyVault.outputs.referenceUris
     alwaysReadyInstances: alwaysReadyInstances
     instanceMemoryMB: instanceMemoryMB
@@ -381,7 +410,6 @@ module api 'app/api.bicep' = {
     clientCertThumbprints: clientCertThumbprints
     clientCertIssuer: clientCertIssuer
     clientCertSubject: clientCertSubject
-    clientCertMode: clientCertMode
     bearerIssuer: bearerIssuer
     bearerJwksUri: bearerJwksUri
     bearerAudience: bearerAudience

@@ -67,15 +67,6 @@ param clientCertThumbprints string = ''
 param clientCertIssuer string = ''
 param clientCertSubject string = ''
 
-@description('Incoming client certificate mode when API_AUTH includes certificate; empty: Required when certificate is the only check, OptionalInteractiveUser when other checks are accepted too.')
-@allowed([
-  ''
-  'Required'
-  'Optional'
-  'OptionalInteractiveUser'
-])
-param clientCertMode string = ''
-
 param bearerIssuer string = ''
 param bearerJwksUri string = ''
 param bearerAudience string = ''
@@ -98,17 +89,12 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
-// API_AUTH is a comma list; client certificates are asked for only when it names certificate.
+// API_AUTH is a comma list of caller checks.
 var callerChecks = map(split(toLower(apiAuth), ','), check => trim(check))
-var certificateAuth = contains(callerChecks, 'certificate')
 // With bearer, the app refuses to start unless the callers are named: refuse the deployment first.
 var bearerCallersNamed = !contains(callerChecks, 'bearer') || !empty(bearerAllowedClientIds) || !empty(bearerRequiredRole)
   ? true
   : fail('apiAuth includes bearer: set bearerAllowedClientIds (BEARER_ALLOWED_CLIENT_IDS) or bearerRequiredRole (BEARER_REQUIRED_ROLE)')
-var onlyCertificateAuth = certificateAuth && length(filter(callerChecks, check => check != 'certificate' && !empty(check))) == 0
-// Written so that its type is the site property's, 'Required' | 'Optional' |
-// 'OptionalInteractiveUser' without the parameter's '' (else Bicep warns BCP036).
-var resolvedClientCertMode = clientCertMode == 'Required' || (empty(clientCertMode) && onlyCertificateAuth) ? 'Required' : (clientCertMode == 'Optional' ? 'Optional' : 'OptionalInteractiveUser')
 
 // All HTTP functions form the Flex Consumption scale group 'http'. Always-ready instances skip
 // the cold start, which an Entra call (1 s by default) cannot afford.
@@ -218,10 +204,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     // Key Vault references are resolved with the user-assigned identity, not a system one.
     keyVaultReferenceIdentity: identityId
-    // App Service forwards the caller's certificate in X-ARR-ClientCert only when enabled.
-    clientCertEnabled: certificateAuth
-    clientCertMode: certificateAuth ? resolvedClientCertMode : 'Required'
-    clientCertExclusionPaths: certificateAuth ? '/api/health' : ''
+    // No clientCertEnabled/clientCertMode: Flex Consumption does not offer incoming client
+    // certificates, and main.bicep refuses API_AUTH=certificate (see infra/README.md).
     // Not ftpsState: ARM refuses Site.SiteConfig.FtpsState (with use32BitWorkerProcess,
     // preWarmedInstanceCount, netFrameworkVersion, functionsRuntimeScaleMonitoringEnabled) for a
     // Flex Consumption site ("... for Flex Consumption sites is invalid", Azure/azure-cli#31414).
@@ -261,4 +245,3 @@ resource functionAppSettings 'Microsoft.Web/sites/config@2024-04-01' = {
 
 output name string = functionApp.name
 output defaultHostName string = functionApp.properties.defaultHostName
-output clientCertEnabled bool = certificateAuth

@@ -6,6 +6,9 @@ param storageAccountName string
 param applicationInsightsName string
 param keyVaultName string
 
+@description('Secrets in the vault that the app settings reference: the identity may read these, and nothing else in the vault.')
+param secretNames string[]
+
 @description('Principal (object) id of the Function App\'s user-assigned identity.')
 param identityPrincipalId string
 
@@ -40,6 +43,13 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
 }
 
+resource secrets 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = [
+  for secretName in secretNames: {
+    parent: vault
+    name: secretName
+  }
+]
+
 // The identity: blobs for AzureWebJobsStorage (host keys, leases) and the deployment package.
 resource identityBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, identityPrincipalId, roles.storageBlobDataOwner)
@@ -73,16 +83,19 @@ resource identityMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-
   }
 }
 
-// The identity: read the caller-check secrets the app settings reference.
-resource identitySecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, identityPrincipalId, roles.keyVaultSecretsUser)
-  scope: vault
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
-    principalId: identityPrincipalId
-    principalType: 'ServicePrincipal'
+// The identity: read each caller-check secret the app settings reference, scoped to that
+// secret (Key Vault RBAC takes a single secret as scope), not the whole vault.
+resource identitySecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (secretName, i) in secretNames: {
+    name: guid(vault.id, secretName, identityPrincipalId, roles.keyVaultSecretsUser)
+    scope: secrets[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+      principalId: identityPrincipalId
+      principalType: 'ServicePrincipal'
+    }
   }
-}
+]
 
 // The operator: load and read loyalty data with `npm run loyalty` and an Azure sign-in.
 resource operatorTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (hasOperator) {

@@ -107,6 +107,17 @@ var secretsBase = '${vault.properties.vaultUri}secrets/'
 output name string = vault.name
 output id string = vault.id
 
+@description('Names of the secrets that exist in the vault (the app identity may read exactly these).')
+output secretNames string[] = filter(
+  [
+    hasBasicAuthPassword ? secretNames.basicAuthPassword : ''
+    hasBasicAuthPassword2 ? secretNames.basicAuthPassword2 : ''
+    hasApiKey ? secretNames.apiKey : ''
+    hasTelemetryHashKey ? secretNames.telemetryHashKey : ''
+  ],
+  secretName => !empty(secretName)
+)
+
 @description('Versionless secret URIs by app setting name; empty for a secret that was not given. URIs only, never values.')
 output referenceUris object = {
   BASIC_AUTH_PASSWORD: hasBasicAuthPassword ? '${secretsBase}${secretNames.basicAuthPassword}' : ''
