@@ -23,7 +23,7 @@
  *   PostAttributeCollection only;
  * - anything else is a failure (B2C shows its generic error page).
  */
-import type { Claims } from './b2cSimulator';
+import type { Claims } from './policyTypes';
 
 export type ConnectorStep = 'PostFederationSignup' | 'PostAttributeCollection' | 'PreTokenIssuance';
 
