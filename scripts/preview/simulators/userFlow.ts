@@ -147,6 +147,15 @@ function attributeOf(name: string, flow: UserFlow): string | undefined {
   return BUILT_IN.has(name) ? name : undefined;
 }
 
+/** The headers B2C sends to an API connector. */
+export function connectorHeaders(connector: ApiConnector): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (connector.basic) {
+    headers.authorization = `Basic ${Buffer.from(`${connector.basic.username}:${connector.basic.password}`).toString('base64')}`;
+  }
+  return headers;
+}
+
 /** Calls one API connector at one step and reads its answer as B2C would. */
 export async function callConnector(
   connector: ApiConnector,
@@ -156,10 +165,7 @@ export async function callConnector(
   timeoutMs = 20_000,
 ): Promise<ConnectorOutcome> {
   const request = connectorRequest(step, user, flow);
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (connector.basic) {
-    headers.authorization = `Basic ${Buffer.from(`${connector.basic.username}:${connector.basic.password}`).toString('base64')}`;
-  }
+  const headers = connectorHeaders(connector);
   let response: Response;
   try {
     response = await fetch(connector.endpointUrl, {
