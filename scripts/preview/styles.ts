@@ -8,7 +8,7 @@ a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,su
 .skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:1}
 .bar{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem;padding:.75rem 1rem;background:#243a5e;color:#fff}
 .bar a{color:#fff;font-weight:600;text-decoration:none}
-main{max-width:40rem;margin:0 auto;padding:1rem}
+main{max-width:40rem;margin:0 auto;padding:1rem;overflow-wrap:anywhere}
 .card{background:#fff;border:1px solid #d2d0ce;border-radius:6px;padding:1rem 1.25rem;margin-bottom:1rem}
 h1{font-size:1.5rem;margin:.25rem 0 .75rem}
 h2{font-size:1.2rem}
