@@ -46,7 +46,7 @@ function form(
 <form method="post" action="/preview/entra">
 ${pageError(error?.message, culture)}
 ${field({ name: 'email', label: 'Email', type: 'email', value: values.get('email') ?? '', required: true, autocomplete: 'email' })}
-${field({ name: 'displayName', label: 'Display Name', value: values.get('displayName') ?? '', autocomplete: 'name' })}
+${field({ name: 'givenName', label: 'Given Name', value: values.get('givenName') ?? values.get('displayName') ?? '', autocomplete: 'given-name' })}
 ${field({
   name: 'loyaltyId',
   label: 'Loyalty ID',
@@ -75,7 +75,7 @@ export async function entraSubmit(
 ): Promise<string> {
   const locale = PREVIEW_LANGUAGES[lang].culture.toLowerCase();
   const email = values.get('email')?.trim() ?? '';
-  const displayName = values.get('displayName')?.trim();
+  const givenName = values.get('givenName')?.trim();
   const loyaltyId = values.get('loyaltyId')?.trim();
   const exchanges: Exchange[] = [];
   const token = await context.tokens.token(context.auth);
@@ -112,11 +112,11 @@ export async function entraSubmit(
     );
 
   const attributes = {
-    ...(displayName
+    ...(givenName
       ? {
-          displayName: {
+          givenName: {
             '@odata.type': 'microsoft.graph.stringDirectoryAttributeValue',
-            value: displayName,
+            value: givenName,
             attributeType: 'builtIn',
           },
         }
@@ -170,7 +170,7 @@ export async function entraSubmit(
   if (issued.kind === 'failure') return failed(issued);
   const provided = (issued.fields.claims ?? {}) as Record<string, unknown>;
   const claims: Record<string, string> = { sub: objectId, tid: context.auth.entraTenantId, email };
-  if (displayName) claims.name = displayName;
+  if (givenName) claims.given_name = givenName;
   for (const [name, value] of Object.entries(provided)) claims[name] = text(value);
   const promo = Object.entries(modified).find(([k]) => /promoCode$/i.test(k));
   return layout(

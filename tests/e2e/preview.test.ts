@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { freePort } from '../../scripts/host/azurite';
+import { signUp } from '../../scripts/preview/browserSteps';
 import { launchChromium } from '../../scripts/preview/chromium';
 import { PREVIEW_LANGUAGES } from '../../scripts/preview/choices';
 import { LANGUAGES, message } from '../../shared/i18n/messages';
@@ -22,7 +23,6 @@ const SECRETS = {
   BASIC_AUTH_USERNAME: 'preview-connector',
   BASIC_AUTH_PASSWORD: 'preview-e2e-password',
 } as const;
-const PASSWORD = 'Sp!ng-24-pass';
 const NOT_ASSOCIATED = { loyaltyId: '1234', email: 'david@contoso.com' };
 
 describe.skipIf(missing !== undefined)('the preview, in a real browser', () => {
@@ -57,20 +57,8 @@ describe.skipIf(missing !== undefined)('the preview, in a real browser', () => {
     await host?.stop();
   });
 
-  /** From the start page: a language, a demo member, a journey. */
-  async function start(journey: RegExp, demo: RegExp, language = 'en'): Promise<void> {
-    await page.goto(`${host.baseUrl}/preview`);
-    await page.getByLabel('Language').selectOption(language);
-    await page.getByLabel(demo).check();
-    await page.getByRole('button', { name: journey }).click();
-  }
-
-  async function signUpOnCustomPolicy(demo: RegExp, language = 'en'): Promise<void> {
-    await start(/custom policy/, demo, language);
-    await page.getByLabel('New Password', { exact: true }).fill(PASSWORD);
-    await page.getByLabel('Confirm New Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create' }).click();
-  }
+  const signUpOnCustomPolicy = (demo: RegExp, language = 'en') =>
+    signUp(page, host.baseUrl, 'custom-policy', demo, language);
 
   const claim = (name: string) =>
     page.getByRole('row', { name: new RegExp(`^${name} `) }).getByRole('cell');
@@ -111,8 +99,7 @@ describe.skipIf(missing !== undefined)('the preview, in a real browser', () => {
   });
 
   it('user flow, suspended member: the block page', async () => {
-    await start(/user-flow/, /Suspended member/);
-    await page.getByRole('button', { name: 'Create' }).click();
+    await signUp(page, host.baseUrl, 'user-flow', /Suspended member/);
     await page.getByRole('heading', { name: 'You cannot sign up' }).waitFor();
     expect(await page.locator('.block-message').textContent()).toBe(
       message('en', 'suspended', { loyaltyId: '9001' }),
@@ -123,16 +110,14 @@ describe.skipIf(missing !== undefined)('the preview, in a real browser', () => {
   });
 
   it('user flow, right pair: the token carries the promo code and the balance as extension claims', async () => {
-    await start(/user-flow/, /Right pair/);
-    await page.getByRole('button', { name: 'Create' }).click();
+    await signUp(page, host.baseUrl, 'user-flow', /Right pair/);
     await page.getByRole('heading', { name: 'The token B2C would issue' }).waitFor();
     expect(await claim('extension_promoCode').textContent()).toBe('SPRING24');
     expect(await claim('extension_balance').textContent()).toBe('50.00');
   });
 
   it("Entra, wrong loyalty ID: the error beside the attribute, with Entra's token accepted", async () => {
-    await start(/Entra/, /Wrong pair/, 'de');
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await signUp(page, host.baseUrl, 'entra', /Wrong pair/, 'de');
     const loyaltyId = page.getByRole('textbox', { name: 'Loyalty ID' });
     await page.locator('.field-error').waitFor();
     expect(await loyaltyId.getAttribute('aria-invalid')).toBe('true');
@@ -146,8 +131,7 @@ describe.skipIf(missing !== undefined)('the preview, in a real browser', () => {
   });
 
   it('Entra, right pair: the token page lists the claims the extension provided', async () => {
-    await start(/Entra/, /Right pair/);
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await signUp(page, host.baseUrl, 'entra', /Right pair/);
     await page.getByRole('heading', { name: 'The token Entra would issue' }).waitFor();
     expect(await claim('promoCode').textContent()).toBe('SPRING24');
     expect(await claim('loyaltyId').textContent()).toBe('5678');
