@@ -107,7 +107,6 @@ describe('npm run package', () => {
       'cli-progress',
       'autocannon',
       'playwright-core',
-      'fast-xml-parser',
     ]) {
       expect(existsSync(join(unpacked, 'node_modules', devOnly)), devOnly).toBe(false);
     }
