@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { PREVIEW_LANGUAGES, type PreviewLanguage } from './choices';
 import { shownPanels, type PreviewContext } from './context';
 import {
+  errorPage,
   escapeHtml,
   field,
   languageSelect,
@@ -140,10 +141,12 @@ export async function customPolicySubmit(
     return layout(
       'Error',
       PRODUCT,
-      `<section class="card" aria-labelledby="title"><h1 id="title">The journey ended</h1>
-<p>B2C sends the error to the application (step ${outcome.step}, ${escapeHtml(outcome.technicalProfile)}):</p>
-${pageError(outcome.userMessage, PREVIEW_LANGUAGES[lang].culture)}
-<p><a href="/preview">Start again</a></p></section>\n${calls}`,
+      errorPage(
+        'The journey ended',
+        `B2C sends the error to the application (step ${outcome.step}, ${outcome.technicalProfile}):`,
+        { text: outcome.userMessage, lang: PREVIEW_LANGUAGES[lang].culture },
+        calls,
+      ),
     );
   }
   return layout(

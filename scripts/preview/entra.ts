@@ -10,6 +10,7 @@ import { PREVIEW_LANGUAGES, type PreviewLanguage } from './choices';
 import { apiUrl, shownPanels, type PreviewContext } from './context';
 import {
   blockPage,
+  errorPage,
   field,
   languageSelect,
   layout,
@@ -106,9 +107,12 @@ export async function entraSubmit(
     layout(
       'Error',
       PRODUCT,
-      `<section class="card" aria-labelledby="title"><h1 id="title">Something went wrong</h1>
-<p>Entra shows its generic error: the extension's answer was not one it accepts (${outcome.kind === 'failure' ? outcome.reason : outcome.action}).</p>
-<p><a href="/preview">Start again</a></p></section>\n${shownPanels(context, exchanges)}`,
+      errorPage(
+        'Something went wrong',
+        `Entra shows its generic error: the extension's answer was not one it accepts (${outcome.kind === 'failure' ? outcome.reason : outcome.action}).`,
+        undefined,
+        shownPanels(context, exchanges),
+      ),
     );
 
   const attributes = {

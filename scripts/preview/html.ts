@@ -84,6 +84,20 @@ export function blockPage(title: string, message: string, lang: string, panels: 
 ${panels}`;
 }
 
+/** Where the journey ends in an error: what the product does, and the message it shows. */
+export function errorPage(
+  title: string,
+  explanation: string,
+  shown: { readonly text: string; readonly lang: string } | undefined,
+  panels: string,
+): string {
+  return `<section class="card" aria-labelledby="title"><h1 id="title">${escapeHtml(title)}</h1>
+<p>${escapeHtml(explanation)}</p>
+${shown ? pageError(shown.text, shown.lang) : ''}
+<p><a href="/preview">Start again</a></p></section>
+${panels}`;
+}
+
 /** The claims the token would carry, listed as jwt.ms lists them (Claims tab). */
 export function tokenPage(
   title: string,

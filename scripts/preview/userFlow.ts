@@ -9,6 +9,7 @@ import { PREVIEW_LANGUAGES, type PreviewLanguage } from './choices';
 import { apiUrl, shownPanels, type PreviewContext } from './context';
 import {
   blockPage,
+  errorPage,
   field,
   languageSelect,
   layout,
@@ -103,9 +104,12 @@ export async function userFlowSubmit(
     layout(
       'Error',
       PRODUCT,
-      `<section class="card" aria-labelledby="title"><h1 id="title">Something went wrong</h1>
-<p>B2C shows its generic error page: the API connector's answer was not one it accepts (${outcome.kind === 'failure' ? outcome.reason : outcome.kind}).</p>
-<p><a href="/preview">Start again</a></p></section>\n${shownPanels(context, exchanges)}`,
+      errorPage(
+        'Something went wrong',
+        `B2C shows its generic error page: the API connector's answer was not one it accepts (${outcome.kind === 'failure' ? outcome.reason : outcome.kind}).`,
+        undefined,
+        shownPanels(context, exchanges),
+      ),
     );
 
   const collected = await call(

@@ -5,6 +5,7 @@
  * 200, `data.@odata.type` the event's response type, one action of that event's own types.
  * Anything else is a failure (Entra shows its generic error, or goes on without claims).
  */
+import { notAnswered, postJson } from './postJson';
 
 export type EntraEventName =
   'tokenIssuanceStart' | 'attributeCollectionStart' | 'attributeCollectionSubmit';
@@ -51,26 +52,9 @@ export async function callExtension(
   timeoutMs = 2000,
 ): Promise<ExtensionOutcome> {
   const name = eventName(event);
-  let response: Response;
-  try {
-    response = await fetch(targetUrl, {
-      method: 'POST',
-      headers: extensionHeaders(bearerToken),
-      body: JSON.stringify(event),
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'manual',
-    });
-  } catch (error) {
-    return { kind: 'failure', reason: `no answer: ${(error as Error).message}` };
-  }
-  const status = response.status;
-  const raw = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    return { kind: 'failure', reason: 'the answer is not JSON', status, body: raw };
-  }
+  const answer = await postJson(targetUrl, extensionHeaders(bearerToken), event, timeoutMs);
+  if (!answer.ok) return { kind: 'failure', ...notAnswered(answer) };
+  const { status, body } = answer;
   const fail = (reason: string): ExtensionOutcome => ({ kind: 'failure', reason, status, body });
   if (status !== 200) return fail(`HTTP ${status}`);
   const data = (body as { data?: { '@odata.type'?: unknown; actions?: unknown } } | null)?.data;

@@ -24,6 +24,7 @@
  * - anything else is a failure (B2C shows its generic error page).
  */
 import type { Claims } from './policyTypes';
+import { notAnswered, postJson } from './postJson';
 
 export type ConnectorStep = 'PostFederationSignup' | 'PostAttributeCollection' | 'PreTokenIssuance';
 
@@ -165,27 +166,14 @@ export async function callConnector(
   timeoutMs = 20_000,
 ): Promise<ConnectorOutcome> {
   const request = connectorRequest(step, user, flow);
-  const headers = connectorHeaders(connector);
-  let response: Response;
-  try {
-    response = await fetch(connector.endpointUrl, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(request),
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'manual',
-    });
-  } catch (error) {
-    return { kind: 'failure', reason: `no answer: ${(error as Error).message}`, request };
-  }
-  const status = response.status;
-  const raw = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    return { kind: 'failure', reason: 'the answer is not JSON', request, status, body: raw };
-  }
+  const sent = await postJson(
+    connector.endpointUrl,
+    connectorHeaders(connector),
+    request,
+    timeoutMs,
+  );
+  if (!sent.ok) return { kind: 'failure', ...notAnswered(sent), request };
+  const { status, body } = sent;
   const fail = (reason: string): ConnectorOutcome => ({
     kind: 'failure',
     reason,
