@@ -42,5 +42,7 @@ export async function signUp(
     await page.getByLabel('New Password', { exact: true }).fill(PASSWORD);
     await page.getByLabel('Confirm New Password').fill(PASSWORD);
   }
+  // Entra asks for the email first, then for the attributes
+  if (journey === 'entra') await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('button', { name: journey === 'entra' ? 'Continue' : 'Create' }).click();
 }

@@ -11,6 +11,7 @@ import { apiUrl, shownPanels, type PreviewContext } from './context';
 import {
   blockPage,
   errorPage,
+  escapeHtml,
   field,
   languageSelect,
   layout,
@@ -21,6 +22,7 @@ import {
 import { callExtension, extensionHeaders, type ExtensionOutcome } from './simulators/entraCaller';
 import {
   APP_ID,
+  attributeCollectionStart,
   attributeCollectionSubmit,
   loyaltyAttribute,
   TENANT,
@@ -35,19 +37,42 @@ function forTenant<T>(event: T, tenantId: string): T {
   return JSON.parse(JSON.stringify(event).split(TENANT).join(tenantId)) as T;
 }
 
+function hidden(name: string, value: string | null | undefined): string {
+  return value ? `<input type="hidden" name="${name}" value="${escapeHtml(value)}">` : '';
+}
+
+/** The first page: the email the user signs up with (Entra verifies it with a one-time code). */
+function emailForm(lang: PreviewLanguage, values: URLSearchParams): string {
+  return `<section class="card" aria-labelledby="title">
+<h1 id="title">Create account</h1>
+<p class="hint">Sign-up user flow with a custom authentication extension on attribute collection start, on attribute collection submit and on token issuance start. (Entra would now send a one-time code to the address.)</p>
+<form method="post" action="/preview/entra">
+<input type="hidden" name="stage" value="email">
+${hidden('givenName', values.get('givenName') ?? values.get('displayName'))}
+${hidden('loyaltyId', values.get('loyaltyId'))}
+${field({ name: 'email', label: 'Email', type: 'email', value: values.get('email') ?? '', required: true, autocomplete: 'email' })}
+${languageSelect(lang)}
+<button type="submit">Next</button>
+</form>
+</section>`;
+}
+
+/** The attribute collection page, after OnAttributeCollectionStart. */
 function form(
   lang: PreviewLanguage,
   values: URLSearchParams,
   error?: { message: string; loyaltyId?: string | undefined },
+  note?: string,
 ): string {
   const culture = PREVIEW_LANGUAGES[lang].culture;
   return `<section class="card" aria-labelledby="title">
 <h1 id="title">Create account</h1>
-<p class="hint">Sign-up user flow with a custom authentication extension on attribute collection submit and on token issuance start.</p>
+<p>Signing up as <strong>${escapeHtml(values.get('email') ?? '')}</strong>.</p>
+${note ? `<p class="hint">${escapeHtml(note)}</p>` : ''}
 <form method="post" action="/preview/entra">
 ${pageError(error?.message, culture)}
-${field({ name: 'email', label: 'Email', type: 'email', value: values.get('email') ?? '', required: true, autocomplete: 'email' })}
-${field({ name: 'givenName', label: 'Given Name', value: values.get('givenName') ?? values.get('displayName') ?? '', autocomplete: 'given-name' })}
+${hidden('email', values.get('email'))}
+${field({ name: 'givenName', label: 'Given Name', value: values.get('givenName') ?? '', autocomplete: 'given-name' })}
 ${field({
   name: 'loyaltyId',
   label: 'Loyalty ID',
@@ -62,7 +87,7 @@ ${languageSelect(lang)}
 }
 
 export function entraStart(lang: PreviewLanguage, values: URLSearchParams): string {
-  return layout('Create account', PRODUCT, form(lang, values));
+  return layout('Create account', PRODUCT, emailForm(lang, values));
 }
 
 function text(value: unknown): string {
@@ -114,6 +139,41 @@ export async function entraSubmit(
         shownPanels(context, exchanges),
       ),
     );
+
+  if (values.get('stage') === 'email') {
+    const started = await send(
+      'OnAttributeCollectionStart',
+      'ValidateProfile',
+      forTenant(attributeCollectionStart(email, {}, locale), context.auth.entraTenantId),
+    );
+    if (started.kind === 'failure') return failed(started);
+    if (started.action === 'showBlockPage') {
+      return layout(
+        'Blocked',
+        PRODUCT,
+        blockPage(
+          'Sign-up blocked',
+          text(started.fields.message),
+          culture,
+          shownPanels(context, exchanges),
+        ),
+      );
+    }
+    const inputs = (started.fields.inputs ?? {}) as Record<string, unknown>;
+    const prefill = Object.entries(inputs).find(([k]) => /(^|_)loyaltyId$/i.test(k));
+    const page = new URLSearchParams(values);
+    page.delete('stage');
+    // what the person types: the demo's loyalty ID, else what Entra prefilled
+    if (!page.get('loyaltyId') && prefill) page.set('loyaltyId', text(prefill[1]));
+    const note = prefill
+      ? `Entra prefilled the loyalty ID with ${text(prefill[1])} (setPrefillValues).`
+      : undefined;
+    return layout(
+      'Create account',
+      PRODUCT,
+      `${form(lang, page, undefined, note)}\n${shownPanels(context, exchanges)}`,
+    );
+  }
 
   const attributes = {
     ...(givenName

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { freePort } from '../../scripts/host/azurite';
-import { signUp } from '../../scripts/preview/browserSteps';
+import { openJourney, signUp } from '../../scripts/preview/browserSteps';
 import { launchChromium } from '../../scripts/preview/chromium';
 import { PREVIEW_LANGUAGES } from '../../scripts/preview/choices';
 import { LANGUAGES, message } from '../../shared/i18n/messages';
@@ -135,6 +135,20 @@ describe.skipIf(missing !== undefined)('the preview, in a real browser', () => {
     await page.getByRole('heading', { name: 'The token Entra would issue' }).waitFor();
     expect(await claim('promoCode').textContent()).toBe('SPRING24');
     expect(await claim('loyaltyId').textContent()).toBe('5678');
+  });
+
+  it('Entra, at attribute collection start: a suspended member is blocked, an active one prefilled', async () => {
+    await openJourney(page, host.baseUrl, 'entra', /Suspended member/);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Sign-up blocked' }).waitFor();
+    expect(await page.locator('.block-message').textContent()).toBe(
+      message('en', 'suspendedSignUp'),
+    );
+    await page.goto(`${host.baseUrl}/preview/entra?email=david%40contoso.com`);
+    await page.getByRole('button', { name: 'Next' }).click();
+    expect(await page.getByRole('textbox', { name: 'Loyalty ID' }).inputValue()).toBe('5678');
+    const calls = await page.getByRole('region', { name: 'Calls to the API' }).textContent();
+    expect(calls).toContain('microsoft.graph.attributeCollectionStart.setPrefillValues');
   });
 
   it('is used with the keyboard alone: fields in order, Enter submits', async () => {
