@@ -184,7 +184,10 @@ describe.skipIf(missing !== undefined)('the preview, in a real browser', () => {
     }
   });
 
-  it('loads nothing from anywhere but the host, and shows no secret', async () => {
+  it('is announced at start, loads nothing from elsewhere, and shows no secret', async () => {
+    expect(host.output()).toContain(
+      `Preview (Development only): http://localhost:${host.port}/preview`,
+    );
     expect(requested.length).toBeGreaterThan(0);
     expect(requested.filter((url) => !url.startsWith(host.baseUrl))).toEqual([]);
     await signUpOnCustomPolicy(/Right pair/);
@@ -195,21 +198,33 @@ describe.skipIf(missing !== undefined)('the preview, in a real browser', () => {
     );
     expect(html).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
   });
+});
 
-  it('outside Development the route is a 404', async () => {
+// No browser needed to see a 404: this one runs wherever the host does.
+describe('the preview outside Development', () => {
+  it('is a 404, and the host does not load it', async () => {
     const production = await startPolicyHost('PreviewProd', {
       AZURE_FUNCTIONS_ENVIRONMENT: 'Production',
       API_AUTH: 'apikey',
       API_KEY: SECRETS.API_KEY,
     });
     try {
-      const other = await browser.newPage();
-      for (const path of ['/preview', '/preview/custom-policy', '/preview/style.css']) {
-        const response = await other.goto(`${production.baseUrl}${path}`);
-        expect(response?.status(), path).toBe(404);
+      for (const path of [
+        '/preview',
+        '/preview/custom-policy',
+        '/Preview/style.css',
+        '/preview/entra-keys',
+      ]) {
+        const response = await fetch(`${production.baseUrl}${path}`);
+        expect(response.status, path).toBe(404);
+        expect(await response.text(), path).not.toContain('<html');
       }
-      await other.close();
-      expect(production.output()).not.toContain('Preview');
+      const post = await fetch(`${production.baseUrl}/preview/entra`, {
+        method: 'POST',
+        body: 'email=a@b.c',
+      });
+      expect(post.status).toBe(404);
+      expect(production.output()).not.toContain('Preview (Development only)');
     } finally {
       await production.stop();
     }
