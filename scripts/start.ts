@@ -6,6 +6,7 @@
  * and stops everything on Ctrl-C.
  */
 import { resolve } from 'node:path';
+import { isDevelopment } from '../shared/auth/settings';
 import { ConfigError, loadConfig } from '../shared/config';
 import { tablesTarget } from '../shared/storage/credential';
 import { TableLoyaltyAdmin } from '../shared/storage/tableAdmin';
@@ -19,6 +20,7 @@ import {
   loadApp,
   routePrefix,
   terminateApp,
+  type LocalRoutes,
   type LogLevel,
 } from './host/functionsHost';
 
@@ -142,7 +144,24 @@ async function main(): Promise<void> {
     installCoreApi(log);
     const functions = await loadApp(APP_ROOT);
     const prefix = routePrefix(APP_ROOT);
-    const server = createHost({ functions, routePrefix: prefix, log });
+    // The preview (/preview) exists in Development only: elsewhere the route is a 404.
+    let localRoutes: LocalRoutes | undefined;
+    if (isDevelopment(process.env)) {
+      // Loaded only here: outside Development not even its code is read.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { previewRoutes } = require('./preview/server') as typeof import('./preview/server');
+      localRoutes = await previewRoutes({
+        appRoot: APP_ROOT,
+        routePrefix: prefix,
+        env: process.env,
+      });
+    }
+    const server = createHost({
+      functions,
+      routePrefix: prefix,
+      log,
+      ...(localRoutes ? { localRoutes } : {}),
+    });
 
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', reject);
@@ -176,6 +195,12 @@ async function main(): Promise<void> {
       log(
         'information',
         `  ${fn.name}: [${fn.methods.join(',')}] http://localhost:${actualPort}/${prefix}/${fn.route}`,
+      );
+    }
+    if (localRoutes) {
+      log(
+        'information',
+        `Preview (Development only): http://localhost:${actualPort}${localRoutes.prefix}`,
       );
     }
     log(

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import Module from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { format } from 'node:util';
@@ -144,6 +144,20 @@ export interface HostOptions {
   readonly log: (level: LogLevel, text: string) => void;
   /** Bodies larger than this are refused by the host itself (413), as the real front end does. */
   readonly maxBodyBytes?: number;
+  /** Pages the host serves itself under `prefix` (the preview, in Development only). */
+  readonly localRoutes?: LocalRoutes;
+}
+
+export interface LocalRoutes {
+  /** e.g. `/preview`: that path and everything under it. */
+  readonly prefix: string;
+  /** Answers the request; resolves with the status it answered. */
+  readonly handle: (
+    request: IncomingMessage,
+    response: ServerResponse,
+    pathname: string,
+    search: string,
+  ) => Promise<number>;
 }
 
 /** An HTTP server that routes `/<prefix>/<route>` to the registered handlers. */
@@ -170,6 +184,14 @@ export function createHost(options: HostOptions): Server {
       options.log('information', `${method} ${pathname} ${status} ${ms.toFixed(1)}ms`);
     };
     try {
+      const local = options.localRoutes;
+      if (fn === undefined && local !== undefined) {
+        const path = normalizedPath(pathname);
+        if (path === local.prefix || path.startsWith(`${local.prefix}/`)) {
+          const search = queryAt === -1 ? '' : target.slice(queryAt + 1);
+          return done(await local.handle(request, response, pathname, search));
+        }
+      }
       if (fn === undefined) {
         hostError(response, 404, 'Not found.');
         return done(404);

@@ -97,6 +97,8 @@ describe('npm run package', () => {
     expect(
       own.filter((f) => /\.(ts|map)$/.test(f) || /tests?\/|bench\/|scripts\//.test(f)),
     ).toEqual([]);
+    // the local preview (/preview) and its simulators are the local host's, never deployed
+    expect(own.filter((f) => /preview|simulator/i.test(f))).toEqual([]);
     for (const devOnly of [
       'azurite',
       'vitest',
@@ -104,6 +106,7 @@ describe('npm run package', () => {
       'csv-parse',
       'cli-progress',
       'autocannon',
+      'playwright-core',
     ]) {
       expect(existsSync(join(unpacked, 'node_modules', devOnly)), devOnly).toBe(false);
     }

@@ -14,7 +14,7 @@ import {
   type Credentials,
   type JourneyOptions,
   type RestCallOptions,
-} from '../support/b2cSimulator';
+} from '../../scripts/preview/simulators/b2c';
 import type { RunningHost } from '../support/host';
 import { render, shippedPolicies, withoutMetadataItem } from '../support/policyKit';
 import { startPolicyHost } from '../support/policyHost';

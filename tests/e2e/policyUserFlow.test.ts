@@ -14,7 +14,7 @@ import {
   type ConnectorStep,
   type UserAttributes,
   type UserFlow,
-} from '../support/userFlowSimulator';
+} from '../../scripts/preview/simulators/userFlow';
 
 const EXTENSIONS_APP_ID = 'b2c0e7a1-5c8e-4a7e-9d3c-0123456789ab';
 const APP_ID_PART = EXTENSIONS_APP_ID.replace(/-/g, '');

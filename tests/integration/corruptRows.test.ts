@@ -21,7 +21,7 @@ import {
   attributeCollectionSubmit,
   loyaltyAttribute,
   tokenIssuanceStart,
-} from '../support/entraEvents';
+} from '../../scripts/preview/simulators/entraEvents';
 import { invoke, testDeps, type Answer, type RequestSpec, type TestDeps } from '../support/invoke';
 import { azuriteConnectionString, tableRepository, uniqueTableNames } from '../support/tables';
 

@@ -12,7 +12,7 @@ import { makeValidateProfile } from '../../functions/ValidateProfile';
 import { TableAttemptStore } from '../../shared/storage/tableAttemptStore';
 import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
 import { silentServer } from '../support/faultyStorage';
-import { tokenIssuanceStart } from '../support/entraEvents';
+import { tokenIssuanceStart } from '../../scripts/preview/simulators/entraEvents';
 import { invoke, testDeps } from '../support/invoke';
 import { azuriteConnectionString, tableRepository } from '../support/tables';
 

@@ -10,13 +10,17 @@ import { azuriteConnectionString, uniqueTableNames } from './tables';
 export function startPolicyHost(
   prefix: string,
   env: Record<string, string> = {},
+  options: { port?: number } = {},
 ): Promise<RunningHost> {
   const tables = uniqueTableNames(prefix);
-  return startHost({
-    TABLES_CONNECTION_STRING: azuriteConnectionString(),
-    LOYALTY_TABLE_NAME: tables.loyaltyTableName,
-    BALANCES_TABLE_NAME: tables.balancesTableName,
-    FAILED_VALIDATIONS_TABLE_NAME: `${prefix}Failed${randomBytes(4).toString('hex')}`,
-    ...env,
-  });
+  return startHost(
+    {
+      TABLES_CONNECTION_STRING: azuriteConnectionString(),
+      LOYALTY_TABLE_NAME: tables.loyaltyTableName,
+      BALANCES_TABLE_NAME: tables.balancesTableName,
+      FAILED_VALIDATIONS_TABLE_NAME: `${prefix}Failed${randomBytes(4).toString('hex')}`,
+      ...env,
+    },
+    options,
+  );
 }

@@ -10,7 +10,7 @@ import {
   type RenderOptions,
   type SendClaimsIn,
 } from '../../scripts/policy';
-import { PolicySet } from './b2cSimulator';
+import { PolicySet } from '../../scripts/preview/simulators/b2c';
 import { APP_ROOT } from './host';
 
 export const TEMPLATE_DIR = join(APP_ROOT, 'policies');

@@ -17,7 +17,7 @@ import {
   type CliIo,
   type PolicyFile,
 } from '../../scripts/policy';
-import { PolicySet } from '../support/b2cSimulator';
+import { PolicySet } from '../../scripts/preview/simulators/b2c';
 import { TEMPLATE_DIR, render, shippedPolicies } from '../support/policyKit';
 
 const BASE = 'https://contoso-b2c.azurewebsites.net';

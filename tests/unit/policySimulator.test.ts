@@ -12,7 +12,7 @@ import {
   configurationProblem,
   PolicySet,
   type TechnicalProfile,
-} from '../support/b2cSimulator';
+} from '../../scripts/preview/simulators/b2c';
 import { render, shippedPolicies, withoutMetadataItem } from '../support/policyKit';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

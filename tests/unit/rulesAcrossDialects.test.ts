@@ -13,7 +13,7 @@ import {
   attributeCollectionSubmit,
   loyaltyAttribute,
   tokenIssuanceStart,
-} from '../support/entraEvents';
+} from '../../scripts/preview/simulators/entraEvents';
 import { invoke, testDeps, type Answer } from '../support/invoke';
 
 /** Users by objectId: a GUID, as B2C and Entra send it. */

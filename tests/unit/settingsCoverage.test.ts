@@ -31,7 +31,7 @@ const FOR_THE_HOST = ['AzureWebJobsStorage__blobServiceUri'];
 const SET_BY_NPM = ['INIT_CWD'];
 
 /** Settings only the tests read (documented in the README, not app settings). */
-const TESTS_ONLY = ['B2C_POLICY_XSD', 'FC_SEED'];
+const TESTS_ONLY = ['B2C_POLICY_XSD', 'FC_SEED', 'CHROMIUM_PATH', 'REQUIRE_CHROMIUM'];
 
 function sources(folder: string): string[] {
   return readdirSync(join(ROOT, folder)).flatMap((name) => {

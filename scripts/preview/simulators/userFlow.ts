@@ -23,7 +23,8 @@
  *   PostAttributeCollection only;
  * - anything else is a failure (B2C shows its generic error page).
  */
-import type { Claims } from './b2cSimulator';
+import type { Claims } from './policyTypes';
+import { notAnswered, postJson } from './postJson';
 
 export type ConnectorStep = 'PostFederationSignup' | 'PostAttributeCollection' | 'PreTokenIssuance';
 
@@ -147,6 +148,15 @@ function attributeOf(name: string, flow: UserFlow): string | undefined {
   return BUILT_IN.has(name) ? name : undefined;
 }
 
+/** The headers B2C sends to an API connector. */
+export function connectorHeaders(connector: ApiConnector): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (connector.basic) {
+    headers.authorization = `Basic ${Buffer.from(`${connector.basic.username}:${connector.basic.password}`).toString('base64')}`;
+  }
+  return headers;
+}
+
 /** Calls one API connector at one step and reads its answer as B2C would. */
 export async function callConnector(
   connector: ApiConnector,
@@ -156,30 +166,14 @@ export async function callConnector(
   timeoutMs = 20_000,
 ): Promise<ConnectorOutcome> {
   const request = connectorRequest(step, user, flow);
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (connector.basic) {
-    headers.authorization = `Basic ${Buffer.from(`${connector.basic.username}:${connector.basic.password}`).toString('base64')}`;
-  }
-  let response: Response;
-  try {
-    response = await fetch(connector.endpointUrl, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(request),
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'manual',
-    });
-  } catch (error) {
-    return { kind: 'failure', reason: `no answer: ${(error as Error).message}`, request };
-  }
-  const status = response.status;
-  const raw = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    return { kind: 'failure', reason: 'the answer is not JSON', request, status, body: raw };
-  }
+  const sent = await postJson(
+    connector.endpointUrl,
+    connectorHeaders(connector),
+    request,
+    timeoutMs,
+  );
+  if (!sent.ok) return { kind: 'failure', ...notAnswered(sent), request };
+  const { status, body } = sent;
   const fail = (reason: string): ConnectorOutcome => ({
     kind: 'failure',
     reason,
