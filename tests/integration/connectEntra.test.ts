@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { applications, servicePrincipals } from '../support/graph/directoryRoutes';
 import {
+  addClientApp,
   claimsPolicies,
   policyAssignments,
   RECEIVE_PAYLOAD_ROLE_ID,
@@ -159,6 +160,51 @@ describe('connect entra run again', () => {
     expect(second.stdout).toContain('Nothing to change.');
     expect(second.stdout).not.toMatch(/^\s+(create|update)\s/m);
     expect(printedSettings(second.stdout)).toEqual(printedSettings(first.stdout));
+  });
+});
+
+describe('connect entra on a tenant set up by hand', () => {
+  it('updates the app registration and the extension it finds, in place, keeping the rest', async () => {
+    tenant = await startEntraTenant();
+    const store = tenant.graph.store;
+    const { app } = addClientApp(store, 'Azure Functions authentication events API', {
+      requestedAccessTokenVersion: null,
+      oauth2PermissionScopes: [{ id: 'scope-1', value: 'user_impersonation' }],
+    });
+    const resourceId = `api://${HOST}/${String(app.appId)}`;
+    app.identifierUris = [resourceId];
+    extensions(store).set('by-hand', {
+      id: 'by-hand',
+      '@odata.type': '#microsoft.graph.onTokenIssuanceStartCustomExtension',
+      displayName: 'Loyalty claims',
+      endpointConfiguration: {
+        '@odata.type': '#microsoft.graph.httpRequestEndpoint',
+        targetUrl: `${API_BASE_URL}/api/EnrichToken`,
+      },
+      authenticationConfiguration: {
+        '@odata.type': '#microsoft.graph.azureAdTokenAuthentication',
+        resourceId,
+      },
+      clientConfiguration: { timeoutInMilliseconds: 1000, maximumRetries: 1 },
+      claimsForTokenConfiguration: [{ claimIdInApiResponse: 'balance' }],
+    });
+    const run = await tenant.connect(['--yes']);
+    expect(run.code, run.output).toBe(0);
+    expect(run.stdout).toMatch(
+      /update\s+app registration .*token version default → 2; adds the permission/,
+    );
+    expect(run.stdout).toMatch(/update\s+extension tokenIssuanceStart .*timeout 1000 ms/);
+    expect(applications(store).get(app.id)?.api).toEqual({
+      requestedAccessTokenVersion: 2,
+      oauth2PermissionScopes: [{ id: 'scope-1', value: 'user_impersonation' }],
+    });
+    const updated = extensions(store).get('by-hand');
+    expect(updated).toMatchObject({
+      displayName: 'Loyalty claims',
+      clientConfiguration: { timeoutInMilliseconds: 2000, maximumRetries: 1 },
+    });
+    expect(extensions(store).size).toBe(3);
+    expect(printedSettings(run.stdout).ENTRA_API_APP_ID).toBe(app.appId);
   });
 });
 
