@@ -8,6 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenIssuanceStart } from '../support/entraEvents';
 import { extensions } from '../support/graph/entraRoutes';
 import { printedSettings, startEntraTenant, type EntraTenant } from '../support/graph/entraTenant';
 import { startHost, type RunningHost } from '../support/host';
@@ -75,33 +76,11 @@ function entraToken(audience: string): Promise<string> {
     .sign(signingKey);
 }
 
-function tokenIssuanceStart() {
-  const tenantId = settings.ENTRA_TENANT_ID;
-  return {
-    type: 'microsoft.graph.authenticationEvent.tokenIssuanceStart',
-    source: `/tenants/${tenantId}/applications/${tenant.clientAppId}`,
-    data: {
-      '@odata.type': 'microsoft.graph.onTokenIssuanceStartCalloutData',
-      tenantId,
-      authenticationEventListenerId: '10000000-0000-4000-8000-000000000001',
-      customAuthenticationExtensionId: '10000000-0000-4000-8000-000000000002',
-      authenticationContext: {
-        correlationId: '0f8fad5b-d9cb-469f-a165-70867728950e',
-        client: { ip: '30.51.176.110', locale: 'en-us', market: 'en-us' },
-        protocol: 'OAUTH2.0',
-        clientServicePrincipal: { id: tenant.clientSpId, appId: tenant.clientAppId },
-        resourceServicePrincipal: { id: tenant.clientSpId, appId: tenant.clientAppId },
-        user: { ...EMILY, displayName: 'Emily', userType: 'Member' },
-      },
-    },
-  };
-}
-
 async function callEnrichToken(token: string) {
   const response = await fetch(`${host.baseUrl}/api/EnrichToken`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(tokenIssuanceStart()),
+    body: JSON.stringify(tokenIssuanceStart(EMILY)),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

@@ -39,11 +39,31 @@ export const policyAssignments = (store: GraphStore): Map<string, string[]> =>
 
 const bad = (message: string): GraphFault => new GraphFault(400, 'Request_BadRequest', message);
 
-function byId(items: Map<string, DirectoryObject>, id: string, what: string): DirectoryObject {
+export function byId<T>(items: Map<string, T>, id: string, what: string): T {
   const item = items.get(id);
   if (item === undefined)
     throw new GraphFault(404, 'Request_ResourceNotFound', `No ${what} ${id}.`);
   return item;
+}
+
+/** The list (GET) and create (POST, 201 with the object) routes of one collection. */
+export function collectionRoutes<T extends { id: string }>(
+  path: string,
+  items: Map<string, T>,
+  create: (request: GraphRequest) => T,
+): Route[] {
+  return [
+    { method: 'GET', path, handle: () => ({ status: 200, json: { value: [...items.values()] } }) },
+    {
+      method: 'POST',
+      path,
+      handle(request) {
+        const item = create(request);
+        items.set(item.id, item);
+        return { status: 201, json: item };
+      },
+    },
+  ];
 }
 
 /** A client application with its service principal, as the admin center registers one. */
@@ -127,23 +147,12 @@ function policyRoutes(store: GraphStore): Route[] {
     }
   };
   return [
-    {
-      method: 'GET',
-      path: '/v1.0/policies/claimsMappingPolicies',
-      handle: () => ({ status: 200, json: { value: [...policies.values()] } }),
-    },
-    {
-      method: 'POST',
-      path: '/v1.0/policies/claimsMappingPolicies',
-      handle(request) {
-        const body = request.json();
-        requireProperties(body, ['definition', 'displayName']);
-        checkDefinition(body.definition);
-        const policy: DirectoryObject = { isOrganizationDefault: false, ...body, id: randomUUID() };
-        policies.set(policy.id, policy);
-        return { status: 201, json: policy };
-      },
-    },
+    ...collectionRoutes('/v1.0/policies/claimsMappingPolicies', policies, (request) => {
+      const body = request.json();
+      requireProperties(body, ['definition', 'displayName']);
+      checkDefinition(body.definition);
+      return { isOrganizationDefault: false, ...body, id: randomUUID() };
+    }),
     {
       method: 'PATCH',
       path: '/v1.0/policies/claimsMappingPolicies/{id}',

@@ -7,10 +7,10 @@
  * of their event; the list shows it expanded, as the reference's example does.
  */
 import { randomUUID } from 'node:crypto';
+import { byId, collectionRoutes } from './entraDirectoryRoutes';
 import {
   bad,
   boundExtension,
-  found,
   object,
   TOKEN_EXTENSION,
   type Json,
@@ -64,43 +64,32 @@ function listenerRoutes(store: GraphStore): Route[] {
     }
   };
   return [
-    {
-      method: 'GET',
-      path: '/v1.0/identity/authenticationEventListeners',
-      handle: () => ({ status: 200, json: { value: [...all.values()] } }),
-    },
-    {
-      method: 'POST',
-      path: '/v1.0/identity/authenticationEventListeners',
-      handle(request) {
-        const body = request.json();
-        requireODataType(body, '#microsoft.graph.onTokenIssuanceStartListener');
-        requireProperties(body, ['handler']);
-        const handler = object(body.handler);
-        requireODataType(
-          handler,
-          '#microsoft.graph.onTokenIssuanceStartCustomExtensionHandler',
-          'handler',
-        );
-        checkConditions(body);
-        const listener: Stored = {
-          ...body,
-          '@odata.type': String(body['@odata.type']),
-          id: randomUUID(),
-          handler: {
-            ...handler,
-            customExtension: boundExtension(store, handler, TOKEN_EXTENSION, 'handler'),
-          },
-        };
-        all.set(listener.id, listener);
-        return { status: 201, json: listener };
-      },
-    },
+    ...collectionRoutes('/v1.0/identity/authenticationEventListeners', all, (request) => {
+      const body = request.json();
+      requireODataType(body, '#microsoft.graph.onTokenIssuanceStartListener');
+      requireProperties(body, ['handler']);
+      const handler = object(body.handler);
+      requireODataType(
+        handler,
+        '#microsoft.graph.onTokenIssuanceStartCustomExtensionHandler',
+        'handler',
+      );
+      checkConditions(body);
+      return {
+        ...body,
+        '@odata.type': String(body['@odata.type']),
+        id: randomUUID(),
+        handler: {
+          ...handler,
+          customExtension: boundExtension(store, handler, TOKEN_EXTENSION, 'handler'),
+        },
+      };
+    }),
     {
       method: 'PATCH',
       path: '/v1.0/identity/authenticationEventListeners/{id}',
       handle(request, { id = '' }) {
-        const listener = found(all, id, 'authenticationEventListener');
+        const listener = byId(all, id, 'authenticationEventListener');
         const body = request.json();
         requireODataType(body, listener['@odata.type']);
         checkConditions(body);
@@ -119,14 +108,14 @@ function flowRoutes(store: GraphStore): Route[] {
       path: '/beta/identity/authenticationEventsFlows/{id}',
       handle: (_request, { id = '' }) => ({
         status: 200,
-        json: found(all, id, 'authenticationEventsFlow'),
+        json: byId(all, id, 'authenticationEventsFlow'),
       }),
     },
     {
       method: 'PATCH',
       path: '/beta/identity/authenticationEventsFlows/{id}',
       handle(request, { id = '' }) {
-        const flow = found(all, id, 'authenticationEventsFlow');
+        const flow = byId(all, id, 'authenticationEventsFlow');
         const body = request.json();
         requireODataType(body, FLOW_TYPE);
         const next: Stored = { ...flow };

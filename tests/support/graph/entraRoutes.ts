@@ -9,7 +9,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { applications, servicePrincipals } from './directoryRoutes';
-import { roleAssignments, RECEIVE_PAYLOAD_ROLE_ID } from './entraDirectoryRoutes';
+import {
+  byId,
+  collectionRoutes,
+  roleAssignments,
+  RECEIVE_PAYLOAD_ROLE_ID,
+} from './entraDirectoryRoutes';
 import {
   GraphFault,
   requireODataType,
@@ -140,13 +145,6 @@ function validation(store: GraphStore, extension: Stored): Json {
   };
 }
 
-export function found<T>(items: Map<string, T>, id: string, what: string): T {
-  const item = items.get(id);
-  if (item === undefined)
-    throw new GraphFault(404, 'Request_ResourceNotFound', `No ${what} ${id}.`);
-  return item;
-}
-
 /** A handler's customExtension: an existing extension of the right type, shown expanded. */
 export function boundExtension(
   store: GraphStore,
@@ -165,38 +163,28 @@ export function boundExtension(
 export const entraRoutes: RouteModule = (store) => {
   const all = extensions(store);
   return [
-    {
-      method: 'GET',
-      path: '/v1.0/identity/customAuthenticationExtensions',
-      handle: () => ({ status: 200, json: { value: [...all.values()] } }),
-    },
-    {
-      method: 'POST',
-      path: '/v1.0/identity/customAuthenticationExtensions',
-      handle(request) {
-        const body = request.json();
-        const type = String(body['@odata.type']);
-        if (!(type in EXTENSION_TYPES))
-          throw bad(
-            `@odata.type must be one of ${Object.keys(EXTENSION_TYPES).join(', ')} (got ${JSON.stringify(body['@odata.type'])}).`,
-          );
-        checkExtension(store, type, body, true);
-        const extension: Stored = {
-          clientConfiguration: null,
-          behaviorOnError: null,
-          ...body,
-          '@odata.type': type,
-          id: randomUUID(),
-        };
-        all.set(extension.id, extension);
-        return { status: 201, json: extension };
-      },
-    },
+    ...collectionRoutes('/v1.0/identity/customAuthenticationExtensions', all, (request) => {
+      const body = request.json();
+      const type = String(body['@odata.type']);
+      if (!(type in EXTENSION_TYPES)) {
+        throw bad(
+          `@odata.type must be one of ${Object.keys(EXTENSION_TYPES).join(', ')} (got ${JSON.stringify(body['@odata.type'])}).`,
+        );
+      }
+      checkExtension(store, type, body, true);
+      return {
+        clientConfiguration: null,
+        behaviorOnError: null,
+        ...body,
+        '@odata.type': type,
+        id: randomUUID(),
+      };
+    }),
     {
       method: 'PATCH',
       path: '/v1.0/identity/customAuthenticationExtensions/{id}',
       handle(request, { id = '' }) {
-        const extension = found(all, id, 'customAuthenticationExtension');
+        const extension = byId(all, id, 'customAuthenticationExtension');
         const body = request.json();
         requireODataType(body, extension['@odata.type']);
         checkExtension(store, extension['@odata.type'], body, false);
@@ -212,7 +200,7 @@ export const entraRoutes: RouteModule = (store) => {
           throw bad("Don't supply a request body when validating an extension by its id.");
         return {
           status: 200,
-          json: validation(store, found(all, id, 'customAuthenticationExtension')),
+          json: validation(store, byId(all, id, 'customAuthenticationExtension')),
         };
       },
     },
