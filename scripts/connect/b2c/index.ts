@@ -19,7 +19,8 @@ import {
   tokenIssuanceStep,
   type ConnectorAuth,
 } from './connectors';
-import { findIefApps, iefAppSteps, type IefIds } from './iefApps';
+import { findIefApps, type IefIds } from './iefApps';
+import { iefAppSteps } from './iefAppSteps';
 import { keySources, keySteps, listKeySets, unmakeableKeys } from './keys';
 import {
   kitPolicies,
