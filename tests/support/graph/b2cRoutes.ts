@@ -7,7 +7,7 @@
  * -update) and user-flow connector steps (beta: b2cidentityuserflow-get-apiconnectorconfiguration,
  * b2cidentityuserflow-put-apiconnectorconfiguration). A policy is refused, with B2C's own words,
  * when its base policy or a policy key it references is missing; GET …/$value answers the stored
- * bytes after a byte-order mark, as Graph does.
+ * text with one byte-order mark in front, as Graph does.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -51,7 +51,6 @@ export function addUserFlow(store: GraphStore, id: string): void {
 }
 
 const STEPS = new Set(['postFederationSignup', 'postAttributeCollection']);
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 const find = <T>(map: Map<string, T>, id: string): [string, T] | undefined =>
   [...map.entries()].find(([key]) => key.toLowerCase() === id.toLowerCase());
@@ -149,7 +148,7 @@ export const b2cRoutes: RouteModule = (store) => {
         if (found === undefined) throw new GraphFault(404, 'AADB2C', `Policy ${id} not found.`);
         return {
           status: 200,
-          text: Buffer.concat([BOM, found[1]]).toString('utf8'),
+          text: `\uFEFF${found[1].toString('utf8').replace(/^\uFEFF/, '')}`,
           contentType: 'application/xml',
         };
       },

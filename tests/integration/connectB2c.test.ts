@@ -1,0 +1,166 @@
+/**
+ * `npm run connect -- b2c` (the built CLI, in a child process) against the Graph stand-in: an
+ * empty tenant gets everything, a second run writes nothing, a dry run writes nothing, and the
+ * policies go up base first whatever their order on disk.
+ */
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { APP_ROOT } from '../support/host';
+import { connectors, keySets, policies, userFlows } from '../support/graph/b2cRoutes';
+import {
+  BASE_URL,
+  SECRETS,
+  USER_FLOW,
+  appIdOf,
+  b2cTenant,
+  connectArgs,
+  expectedPolicies,
+  starterPack,
+} from '../support/graph/b2cFixture';
+import { permissionGrants, servicePrincipals } from '../support/graph/directoryRoutes';
+import { runConnect } from '../support/graph/runConnect';
+import type { GraphStandIn } from '../support/graph/standIn';
+
+let graph: GraphStandIn;
+let pack: string;
+beforeEach(async () => {
+  graph = await b2cTenant();
+  pack = starterPack();
+});
+afterEach(() => graph.close());
+
+interface JsonPlan {
+  steps: { kind: string; name: string; action: string; why: string }[];
+  applied: boolean;
+  written: string[];
+}
+const planOf = (stdout: string): JsonPlan => JSON.parse(stdout) as JsonPlan;
+
+describe('npm run connect -- b2c on an empty tenant', () => {
+  it('creates the keys, the IEF apps, the policies byte-equal to the files, and the user-flow connector', async () => {
+    const run = await runConnect(graph, connectArgs(pack, '--yes'), { env: SECRETS });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+
+    const sets = keySets(graph.store);
+    expect([...sets.keys()].sort()).toEqual([
+      'B2C_1A_FacebookSecret',
+      'B2C_1A_RestApiPassword',
+      'B2C_1A_RestApiUsername',
+      'B2C_1A_TokenEncryptionKeyContainer',
+      'B2C_1A_TokenSigningKeyContainer',
+    ]);
+    for (const set of sets.values()) expect(set.keys).toHaveLength(1);
+    expect(sets.get('B2C_1A_TokenSigningKeyContainer')?.keys[0]).toMatchObject({
+      use: 'sig',
+      kty: 'RSA',
+      source: 'generated',
+    });
+    expect(sets.get('B2C_1A_TokenEncryptionKeyContainer')?.keys[0]).toMatchObject({
+      use: 'enc',
+      kty: 'RSA',
+      source: 'generated',
+    });
+    expect(sets.get('B2C_1A_RestApiUsername')?.uploaded).toBe(SECRETS.BASIC_AUTH_USERNAME);
+    expect(sets.get('B2C_1A_RestApiPassword')?.uploaded).toBe(SECRETS.BASIC_AUTH_PASSWORD);
+
+    const iefAppId = appIdOf(graph, 'IdentityExperienceFramework');
+    const proxyAppId = appIdOf(graph, 'ProxyIdentityExperienceFramework');
+    const principals = [...servicePrincipals(graph.store).values()];
+    const spOf = (appId: string) => principals.find((p) => p.appId === appId)?.id;
+    const grants = [...permissionGrants(graph.store).values()].map((g) => [
+      g.clientId,
+      g.resourceId,
+      g.scope,
+    ]);
+    expect(grants).toContainEqual([spOf(proxyAppId), spOf(iefAppId), 'user_impersonation']);
+
+    const held = policies(graph.store);
+    const expected = expectedPolicies(graph);
+    expect([...held.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [id, xml] of expected)
+      expect(held.get(id)?.equals(Buffer.from(xml, 'utf8')), id).toBe(true);
+    const extensions = held.get('B2C_1A_TrustFrameworkExtensions')?.toString('utf8') ?? '';
+    expect(extensions).toContain(`<Item Key="client_id">${proxyAppId}</Item>`);
+    expect(extensions).toContain(`<Item Key="IdTokenAudience">${iefAppId}</Item>`);
+
+    const [connector, ...others] = [...connectors(graph.store).values()];
+    expect(others).toEqual([]);
+    expect(connector).toMatchObject({
+      targetUrl: `${BASE_URL}/api/ValidateProfile`,
+      authenticationConfiguration: {
+        '@odata.type': '#microsoft.graph.basicAuthentication',
+        username: SECRETS.BASIC_AUTH_USERNAME,
+      },
+    });
+    expect(userFlows(graph.store).get(USER_FLOW)?.steps).toEqual({
+      postFederationSignup: connector?.id,
+      postAttributeCollection: connector?.id,
+    });
+
+    expect(run.stdout).toContain('B2C_1A_signup_signin&client_id=');
+    expect(run.stdout).toContain('redirect_uri=https%3A%2F%2Fjwt.ms');
+    expect(run.stdout).toContain('Before sending the token');
+    expect(run.output).not.toContain(SECRETS.BASIC_AUTH_PASSWORD);
+  });
+
+  it('uploads the chain base first although the files on disk sort the other way', async () => {
+    const onDisk = [...readdirSync(join(APP_ROOT, 'policies')), ...readdirSync(pack)]
+      .filter((n) => n.endsWith('.xml'))
+      .sort();
+    expect(onDisk.indexOf('SignUpOrSignin.xml')).toBeLessThan(
+      onDisk.indexOf('TrustFrameworkBase.xml'),
+    );
+
+    const run = await runConnect(graph, connectArgs(pack, '--yes'), { env: SECRETS });
+    expect(run.code).toBe(0);
+    const uploads = graph.requests
+      .filter((r) => r.method === 'PUT' && r.path.startsWith('/beta/trustFramework/policies/'))
+      .map((r) => r.path.split('/')[4]);
+    expect(uploads.slice(0, 3)).toEqual([
+      'B2C_1A_TrustFrameworkBase',
+      'B2C_1A_TrustFrameworkLocalization',
+      'B2C_1A_TrustFrameworkExtensions',
+    ]);
+    expect(uploads.slice(3).sort()).toEqual([
+      'B2C_1A_PasswordReset',
+      'B2C_1A_ProfileEdit',
+      'B2C_1A_signup_signin',
+    ]);
+  });
+
+  it('a second run writes nothing and reports every object unchanged', async () => {
+    expect((await runConnect(graph, connectArgs(pack, '--yes'), { env: SECRETS })).code).toBe(0);
+    const before = graph.writes().length;
+
+    const again = await runConnect(graph, connectArgs(pack, '--yes', '--json'), { env: SECRETS });
+    expect(again.code).toBe(0);
+    expect(graph.writes()).toHaveLength(before);
+    const plan = planOf(again.stdout);
+    expect(plan.steps.filter((s) => s.action !== 'manual').map((s) => s.action)).toEqual(
+      plan.steps.filter((s) => s.action !== 'manual').map(() => 'unchanged'),
+    );
+    expect(plan.steps.length).toBeGreaterThan(12);
+    expect(plan.written).toEqual([]);
+  });
+
+  it('--dry-run prints the plan and writes nothing (secrets from local.settings.json)', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'connect-cwd-'));
+    writeFileSync(
+      join(cwd, 'local.settings.json'),
+      JSON.stringify({ IsEncrypted: false, Values: SECRETS }),
+    );
+    const run = await runConnect(graph, connectArgs(pack, '--dry-run'), { cwd });
+    expect(run.code).toBe(0);
+    expect(graph.writes()).toEqual([]);
+    expect(run.stdout).toMatch(
+      /create\s+policy key B2C_1A_TokenSigningKeyContainer\s+Generate, RSA, Signature/,
+    );
+    expect(run.stdout).toMatch(/create\s+policy B2C_1A_TrustFrameworkBase/);
+    expect(run.stdout).toMatch(/by hand\s+user-flow step B2C_1_signup preTokenIssuance/);
+    expect(run.stdout).toContain('Dry run: nothing written.');
+    expect(run.output).not.toContain(SECRETS.BASIC_AUTH_PASSWORD);
+  });
+});
