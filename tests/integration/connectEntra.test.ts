@@ -266,12 +266,16 @@ describe('connect entra refuses', () => {
     expect(printedSettings(run.stdout)).toEqual({});
   });
 
-  it('a refused call names the permission it needs', async () => {
+  it('a refused call names the permission it needs, and the next run carries on from there', async () => {
     tenant = await startEntraTenant();
-    tenant.graph.fault({ status: 403, method: 'POST', path: /customAuthenticationExtensions$/ });
-    const run = await tenant.connect(['--yes']);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('CustomAuthenticationExtension.ReadWrite.All');
-    expect(run.stderr).toContain('Running the command again is safe');
+    tenant.graph.fault({ status: 403, method: 'PATCH', path: /^\/v1\.0\/applications\// });
+    const refused = await tenant.connect(['--yes']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('the signed-in account needs Application.ReadWrite.All');
+    expect(refused.stderr).toContain('Running the command again is safe');
+    const again = await tenant.connect(['--yes']);
+    expect(again.code, again.output).toBe(0);
+    expect(again.stdout).toMatch(/update\s+app registration .*adds the identifier URI/);
+    expect(applications(tenant.graph.store).size).toBe(2);
   });
 });

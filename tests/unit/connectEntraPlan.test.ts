@@ -21,6 +21,7 @@ import { parseEntraArgs, type EntraOptions } from '../../scripts/connect/entra/o
 const TENANT = '2f4a9b5c-1d3e-4f60-8a7b-9c0d1e2f3a4b';
 const APP = '7156b560-d7cc-4bc8-b460-349e8366dee3';
 const ROLE = '214e810f-fda8-4fd7-a475-29461495eb00';
+const uri = (appId: string): string => `api://api.contoso.com/${appId}`;
 const base = ['--tenant-id', TENANT, '--base-url', 'https://api.contoso.com/', '--app', APP];
 
 function options(extra: string[] = []): EntraOptions {
@@ -117,6 +118,7 @@ describe('what connect entra changes', () => {
         requiredResourceAccess: [other, graphDelegated],
       },
       ROLE,
+      uri,
     );
     expect(change.action).toBe('update');
     expect(change.patch).toEqual({
@@ -132,7 +134,9 @@ describe('what connect entra changes', () => {
         },
       ],
     });
-    expect(apiAppChange(undefined, ROLE).action).toBe('create');
+    expect(apiAppChange(undefined, ROLE, uri).action).toBe('create');
+    const unnamed = apiAppChange({ id: 'o1', appId: APP, identifierUris: [] }, ROLE, uri);
+    expect(unnamed.patch).toMatchObject({ identifierUris: [`api://api.contoso.com/${APP}`] });
   });
 
   it('updates only the parts of an extension that differ; claims in another order are the same', () => {

@@ -45,6 +45,8 @@ export const PATHS = {
   application: (id: string) => `/v1.0/applications/${id}`,
   applicationByAppId: (appId: string) =>
     `/v1.0/applications${query({ $filter: `appId eq ${odataString(appId)}` })}`,
+  applicationByName: (name: string) =>
+    `/v1.0/applications${query({ $filter: `displayName eq ${odataString(name)}` })}`,
   applicationsByUriPrefix: (prefix: string) =>
     `/v1.0/applications${query({ $filter: `identifierUris/any(x:startswith(x,${odataString(prefix)}))` })}`,
   servicePrincipals: '/v1.0/servicePrincipals',

@@ -31,12 +31,24 @@ export interface Change {
 
 const unchanged = (why: string): Change => ({ action: 'unchanged', why });
 
-/** The API's app registration: token version 2 and the Graph Receive.Payload permission. */
-export function apiAppChange(app: GraphApplication | undefined, roleId: string): Change {
+/**
+ * The API's app registration: its identifier URI (`uri`, given its appId), token version 2 and
+ * the Graph Receive.Payload permission.
+ */
+export function apiAppChange(
+  app: GraphApplication | undefined,
+  roleId: string,
+  uri: (appId: string) => string,
+): Change {
   if (app === undefined)
     return { action: 'create', why: 'no app registration has this identifier URI' };
   const patch: Record<string, unknown> = {};
   const reasons: string[] = [];
+  const uris = app.identifierUris ?? [];
+  if (!uris.includes(uri(app.appId))) {
+    patch.identifierUris = [...uris, uri(app.appId)];
+    reasons.push(`adds the identifier URI ${uri(app.appId)}`);
+  }
   if (app.api?.requestedAccessTokenVersion !== 2) {
     patch.api = { ...(app.api ?? {}), requestedAccessTokenVersion: 2 };
     reasons.push(`token version ${String(app.api?.requestedAccessTokenVersion ?? 'default')} → 2`);

@@ -8,6 +8,7 @@ import type { EntraEvent } from '../../../shared/contract/entraEvent';
 import type { GraphClient } from '../graph';
 import { PATHS, PERMISSION } from './calls';
 import {
+  apiAppName,
   claimsPolicyName,
   EXTENSION_TYPE,
   extensionTargetUrl,
@@ -68,9 +69,16 @@ async function apiApplication(
     PATHS.applicationsByUriPrefix(identifierUriPrefix(options.host)),
     PERMISSION.applications,
   );
-  return candidates.find((app) =>
+  const found = candidates.find((app) =>
     (app.identifierUris ?? []).some((uri) => sameText(uri, identifierUri(options.host, app.appId))),
   );
+  if (found !== undefined) return found;
+  // One this command created on an earlier run that stopped before its identifier URI was set.
+  const named = await graph.list<GraphApplication>(
+    PATHS.applicationByName(apiAppName(options)),
+    PERMISSION.applications,
+  );
+  return named.find((app) => (app.identifierUris ?? []).length === 0);
 }
 
 async function clientApp(graph: GraphClient, appId: string): Promise<ClientApp> {

@@ -80,7 +80,9 @@ export function buildSteps(
   const resourceId = (): string => identifierUri(options.host, live.apiAppId ?? PENDING);
   const { receivePayloadRoleId: roleId, id: graphSpId } = tenant.graphSp;
 
-  const appChange = apiAppChange(tenant.apiApp, roleId);
+  const appChange = apiAppChange(tenant.apiApp, roleId, (appId) =>
+    identifierUri(options.host, appId),
+  );
   add('app registration', apiAppName(options), appChange, async () => {
     if (appChange.action === 'update') {
       await patch(
