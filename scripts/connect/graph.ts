@@ -85,6 +85,8 @@ export interface GraphCall {
   readonly text?: { readonly body: string; readonly contentType: string };
   /** Statuses that are answers rather than failures (e.g. 404 for "not there"). */
   readonly accept?: readonly number[];
+  /** The Accept header (default application/json), e.g. application/xml for a policy. */
+  readonly acceptType?: string;
 }
 
 export interface GraphAnswer {
@@ -176,7 +178,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const httpClient = createDefaultHttpClient();
 
   const send = async (call: GraphCall): Promise<GraphAnswer> => {
-    const headers = createHttpHeaders({ accept: 'application/json' });
+    const headers = createHttpHeaders({ accept: call.acceptType ?? 'application/json' });
     let body: string | undefined;
     if (call.json !== undefined) {
       headers.set('content-type', 'application/json');

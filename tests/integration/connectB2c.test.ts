@@ -163,4 +163,35 @@ describe('npm run connect -- b2c on an empty tenant', () => {
     expect(run.stdout).toContain('Dry run: nothing written.');
     expect(run.output).not.toContain(SECRETS.BASIC_AUTH_PASSWORD);
   });
+
+  it('--auth certificate uploads the .pfx as a PKCS#12 key and gives the connector the certificate', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'connect-cert-'));
+    const pfx = Buffer.from('a PKCS#12 file, as far as the stand-in can tell');
+    writeFileSync(join(cwd, 'client.pfx'), pfx);
+    const args = connectArgs(
+      pack,
+      '--yes',
+      '--auth',
+      'certificate',
+      '--client-certificate',
+      'client.pfx',
+    );
+    const run = await runConnect(graph, args, {
+      cwd,
+      env: { CLIENT_CERT_PASSWORD: 'pfx-password-123' },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const key = keySets(graph.store).get('B2C_1A_RestApiClientCertificate');
+    expect(key).toMatchObject({
+      uploaded: pfx.toString('base64'),
+      uploadedPassword: 'pfx-password-123',
+    });
+    expect([...connectors(graph.store).values()][0]?.authenticationConfiguration).toEqual({
+      '@odata.type': '#microsoft.graph.pkcs12Certificate',
+      pkcs12Value: pfx.toString('base64'),
+      password: 'pfx-password-123',
+    });
+    expect(run.output).not.toContain('pfx-password-123');
+  });
 });

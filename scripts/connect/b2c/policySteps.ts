@@ -18,6 +18,7 @@ export async function readPolicy(graph: GraphClient, id: string): Promise<string
     path: policyPath(id),
     permission: POLICY_PERMISSION,
     accept: [404],
+    acceptType: 'application/xml',
   });
   return answer.status === 404 ? undefined : answer.body;
 }
@@ -57,6 +58,7 @@ export function policySteps(
           method: 'PUT',
           path: policyPath(upload.id),
           permission: POLICY_PERMISSION,
+          acceptType: 'application/xml',
           text: { body: upload.xml, contentType: 'application/xml' },
         });
       },
