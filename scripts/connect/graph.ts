@@ -87,6 +87,8 @@ export interface GraphCall {
   readonly accept?: readonly number[];
   /** The Accept header (default application/json), e.g. application/xml for a policy. */
   readonly acceptType?: string;
+  /** More request headers, e.g. ConsistencyLevel: eventual for an advanced query. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface GraphAnswer {
@@ -158,7 +160,11 @@ export interface GraphClient {
   /** GET of a JSON resource; undefined when Graph answers 404. */
   getJson<T>(path: string, permission: string): Promise<T | undefined>;
   /** GET of a collection, following @odata.nextLink. */
-  list<T>(path: string, permission: string): Promise<T[]>;
+  list<T>(
+    path: string,
+    permission: string,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<T[]>;
 }
 
 export function createGraphClient(options: GraphClientOptions): GraphClient {
@@ -178,7 +184,10 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const httpClient = createDefaultHttpClient();
 
   const send = async (call: GraphCall): Promise<GraphAnswer> => {
-    const headers = createHttpHeaders({ accept: call.acceptType ?? 'application/json' });
+    const headers = createHttpHeaders({
+      ...call.headers,
+      accept: call.acceptType ?? 'application/json',
+    });
     let body: string | undefined;
     if (call.json !== undefined) {
       headers.set('content-type', 'application/json');
@@ -218,12 +227,12 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       const answer = await send({ method: 'GET', path, permission, accept: [404] });
       return answer.status === 404 ? undefined : answer.json<T>();
     },
-    async list<T>(path: string, permission: string) {
+    async list<T>(path: string, permission: string, headers?: Readonly<Record<string, string>>) {
       const items: T[] = [];
       let next: string | undefined = path;
       while (next !== undefined) {
         const page: { value?: T[]; '@odata.nextLink'?: string } =
-          (await send({ method: 'GET', path: next, permission })).json() ?? {};
+          (await send({ method: 'GET', path: next, permission, headers })).json() ?? {};
         items.push(...(page.value ?? []));
         const link = page['@odata.nextLink'];
         next = link === undefined ? undefined : link.replace(endpoint, '');

@@ -40,6 +40,9 @@ export function query(parts: Readonly<Record<string, string>>): string {
     .join('&')}`;
 }
 
+/** The headers of an advanced query (with $count=true): application-list's startswith on identifierUris. */
+export const ADVANCED_QUERY = { ConsistencyLevel: 'eventual' } as const;
+
 export const PATHS = {
   applications: '/v1.0/applications',
   application: (id: string) => `/v1.0/applications/${id}`,
@@ -47,8 +50,9 @@ export const PATHS = {
     `/v1.0/applications${query({ $filter: `appId eq ${odataString(appId)}` })}`,
   applicationByName: (name: string) =>
     `/v1.0/applications${query({ $filter: `displayName eq ${odataString(name)}` })}`,
+  /** An advanced query: send it with ADVANCED_QUERY. */
   applicationsByUriPrefix: (prefix: string) =>
-    `/v1.0/applications${query({ $filter: `identifierUris/any(x:startswith(x,${odataString(prefix)}))` })}`,
+    `/v1.0/applications${query({ $filter: `identifierUris/any(x:startswith(x,${odataString(prefix)}))`, $count: 'true' })}`,
   servicePrincipals: '/v1.0/servicePrincipals',
   servicePrincipalByAppId: (appId: string) =>
     `/v1.0/servicePrincipals${query({ $filter: `appId eq ${odataString(appId)}` })}`,

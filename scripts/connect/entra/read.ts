@@ -6,7 +6,7 @@
  */
 import type { EntraEvent } from '../../../shared/contract/entraEvent';
 import type { GraphClient } from '../graph';
-import { PATHS, PERMISSION } from './calls';
+import { ADVANCED_QUERY, PATHS, PERMISSION } from './calls';
 import {
   apiAppName,
   claimsPolicyName,
@@ -68,6 +68,7 @@ async function apiApplication(
   const candidates = await graph.list<GraphApplication>(
     PATHS.applicationsByUriPrefix(identifierUriPrefix(options.host)),
     PERMISSION.applications,
+    ADVANCED_QUERY,
   );
   const found = candidates.find((app) =>
     (app.identifierUris ?? []).some((uri) => sameText(uri, identifierUri(options.host, app.appId))),

@@ -94,6 +94,16 @@ function listApplications(request: GraphRequest, apps: Iterable<DirectoryObject>
     const prefix = /^identifierUris\/any\(x:startswith\(x,'((?:[^']|'')*)'\)\)$/.exec(filter);
     if (eq !== null) keep = (app) => app[eq[1] ?? ''] === (eq[2] ?? '').replace(/''/g, "'");
     else if (prefix !== null) {
+      if (
+        request.headers.consistencylevel !== 'eventual' ||
+        request.query.get('$count') !== 'true'
+      ) {
+        throw new GraphFault(
+          400,
+          'Request_UnsupportedQuery',
+          'Operator: startsWith on identifierUris is an advanced query: it needs ConsistencyLevel: eventual and $count=true.',
+        );
+      }
       const start = (prefix[1] ?? '').replace(/''/g, "'");
       keep = (app) => ((app.identifierUris ?? []) as string[]).some((u) => u.startsWith(start));
     } else throw new GraphFault(400, 'Request_UnsupportedQuery', `Unsupported $filter: ${filter}`);
