@@ -6,7 +6,7 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APP_ROOT } from '../support/host';
 import { connectors, keySets, policies, userFlows } from '../support/graph/b2cRoutes';
 import {
@@ -14,22 +14,14 @@ import {
   SECRETS,
   USER_FLOW,
   appIdOf,
-  b2cTenant,
+  eachB2cTenant,
   connectArgs,
   expectedPolicies,
-  starterPack,
 } from '../support/graph/b2cFixture';
 import { permissionGrants, servicePrincipals } from '../support/graph/directoryRoutes';
 import { runConnect } from '../support/graph/runConnect';
-import type { GraphStandIn } from '../support/graph/standIn';
 
-let graph: GraphStandIn;
-let pack: string;
-beforeEach(async () => {
-  graph = await b2cTenant();
-  pack = starterPack();
-});
-afterEach(() => graph.close());
+const t = eachB2cTenant();
 
 interface JsonPlan {
   steps: { kind: string; name: string; action: string; why: string }[];
@@ -40,11 +32,11 @@ const planOf = (stdout: string): JsonPlan => JSON.parse(stdout) as JsonPlan;
 
 describe('npm run connect -- b2c on an empty tenant', () => {
   it('creates the keys, the IEF apps, the policies byte-equal to the files, and the user-flow connector', async () => {
-    const run = await runConnect(graph, connectArgs(pack, '--yes'), { env: SECRETS });
+    const run = await runConnect(t.graph, connectArgs(t.pack, '--yes'), { env: SECRETS });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
 
-    const sets = keySets(graph.store);
+    const sets = keySets(t.graph.store);
     expect([...sets.keys()].sort()).toEqual([
       'B2C_1A_FacebookSecret',
       'B2C_1A_RestApiPassword',
@@ -66,19 +58,19 @@ describe('npm run connect -- b2c on an empty tenant', () => {
     expect(sets.get('B2C_1A_RestApiUsername')?.uploaded).toBe(SECRETS.BASIC_AUTH_USERNAME);
     expect(sets.get('B2C_1A_RestApiPassword')?.uploaded).toBe(SECRETS.BASIC_AUTH_PASSWORD);
 
-    const iefAppId = appIdOf(graph, 'IdentityExperienceFramework');
-    const proxyAppId = appIdOf(graph, 'ProxyIdentityExperienceFramework');
-    const principals = [...servicePrincipals(graph.store).values()];
+    const iefAppId = appIdOf(t.graph, 'IdentityExperienceFramework');
+    const proxyAppId = appIdOf(t.graph, 'ProxyIdentityExperienceFramework');
+    const principals = [...servicePrincipals(t.graph.store).values()];
     const spOf = (appId: string) => principals.find((p) => p.appId === appId)?.id;
-    const grants = [...permissionGrants(graph.store).values()].map((g) => [
+    const grants = [...permissionGrants(t.graph.store).values()].map((g) => [
       g.clientId,
       g.resourceId,
       g.scope,
     ]);
     expect(grants).toContainEqual([spOf(proxyAppId), spOf(iefAppId), 'user_impersonation']);
 
-    const held = policies(graph.store);
-    const expected = expectedPolicies(graph);
+    const held = policies(t.graph.store);
+    const expected = expectedPolicies(t.graph);
     expect([...held.keys()].sort()).toEqual([...expected.keys()].sort());
     for (const [id, xml] of expected)
       expect(held.get(id)?.equals(Buffer.from(xml, 'utf8')), id).toBe(true);
@@ -86,7 +78,7 @@ describe('npm run connect -- b2c on an empty tenant', () => {
     expect(extensions).toContain(`<Item Key="client_id">${proxyAppId}</Item>`);
     expect(extensions).toContain(`<Item Key="IdTokenAudience">${iefAppId}</Item>`);
 
-    const [connector, ...others] = [...connectors(graph.store).values()];
+    const [connector, ...others] = [...connectors(t.graph.store).values()];
     expect(others).toEqual([]);
     expect(connector).toMatchObject({
       targetUrl: `${BASE_URL}/api/ValidateProfile`,
@@ -95,7 +87,7 @@ describe('npm run connect -- b2c on an empty tenant', () => {
         username: SECRETS.BASIC_AUTH_USERNAME,
       },
     });
-    expect(userFlows(graph.store).get(USER_FLOW)?.steps).toEqual({
+    expect(userFlows(t.graph.store).get(USER_FLOW)?.steps).toEqual({
       postFederationSignup: connector?.id,
       postAttributeCollection: connector?.id,
     });
@@ -107,16 +99,16 @@ describe('npm run connect -- b2c on an empty tenant', () => {
   });
 
   it('uploads the chain base first although the files on disk sort the other way', async () => {
-    const onDisk = [...readdirSync(join(APP_ROOT, 'policies')), ...readdirSync(pack)]
+    const onDisk = [...readdirSync(join(APP_ROOT, 'policies')), ...readdirSync(t.pack)]
       .filter((n) => n.endsWith('.xml'))
       .sort();
     expect(onDisk.indexOf('SignUpOrSignin.xml')).toBeLessThan(
       onDisk.indexOf('TrustFrameworkBase.xml'),
     );
 
-    const run = await runConnect(graph, connectArgs(pack, '--yes'), { env: SECRETS });
+    const run = await runConnect(t.graph, connectArgs(t.pack, '--yes'), { env: SECRETS });
     expect(run.code).toBe(0);
-    const uploads = graph.requests
+    const uploads = t.graph.requests
       .filter((r) => r.method === 'PUT' && r.path.startsWith('/beta/trustFramework/policies/'))
       .map((r) => r.path.split('/')[4]);
     expect(uploads.slice(0, 3)).toEqual([
@@ -132,12 +124,16 @@ describe('npm run connect -- b2c on an empty tenant', () => {
   });
 
   it('a second run writes nothing and reports every object unchanged', async () => {
-    expect((await runConnect(graph, connectArgs(pack, '--yes'), { env: SECRETS })).code).toBe(0);
-    const before = graph.writes().length;
+    expect((await runConnect(t.graph, connectArgs(t.pack, '--yes'), { env: SECRETS })).code).toBe(
+      0,
+    );
+    const before = t.graph.writes().length;
 
-    const again = await runConnect(graph, connectArgs(pack, '--yes', '--json'), { env: SECRETS });
+    const again = await runConnect(t.graph, connectArgs(t.pack, '--yes', '--json'), {
+      env: SECRETS,
+    });
     expect(again.code).toBe(0);
-    expect(graph.writes()).toHaveLength(before);
+    expect(t.graph.writes()).toHaveLength(before);
     const plan = planOf(again.stdout);
     expect(plan.steps.filter((s) => s.action !== 'manual').map((s) => s.action)).toEqual(
       plan.steps.filter((s) => s.action !== 'manual').map(() => 'unchanged'),
@@ -152,9 +148,9 @@ describe('npm run connect -- b2c on an empty tenant', () => {
       join(cwd, 'local.settings.json'),
       JSON.stringify({ IsEncrypted: false, Values: SECRETS }),
     );
-    const run = await runConnect(graph, connectArgs(pack, '--dry-run'), { cwd });
+    const run = await runConnect(t.graph, connectArgs(t.pack, '--dry-run'), { cwd });
     expect(run.code).toBe(0);
-    expect(graph.writes()).toEqual([]);
+    expect(t.graph.writes()).toEqual([]);
     expect(run.stdout).toMatch(
       /create\s+policy key B2C_1A_TokenSigningKeyContainer\s+Generate, RSA, Signature/,
     );
@@ -169,25 +165,25 @@ describe('npm run connect -- b2c on an empty tenant', () => {
     const pfx = Buffer.from('a PKCS#12 file, as far as the stand-in can tell');
     writeFileSync(join(cwd, 'client.pfx'), pfx);
     const args = connectArgs(
-      pack,
+      t.pack,
       '--yes',
       '--auth',
       'certificate',
       '--client-certificate',
       'client.pfx',
     );
-    const run = await runConnect(graph, args, {
+    const run = await runConnect(t.graph, args, {
       cwd,
       env: { CLIENT_CERT_PASSWORD: 'pfx-password-123' },
     });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const key = keySets(graph.store).get('B2C_1A_RestApiClientCertificate');
+    const key = keySets(t.graph.store).get('B2C_1A_RestApiClientCertificate');
     expect(key).toMatchObject({
       uploaded: pfx.toString('base64'),
       uploadedPassword: 'pfx-password-123',
     });
-    expect([...connectors(graph.store).values()][0]?.authenticationConfiguration).toEqual({
+    expect([...connectors(t.graph.store).values()][0]?.authenticationConfiguration).toEqual({
       '@odata.type': '#microsoft.graph.pkcs12Certificate',
       pkcs12Value: pfx.toString('base64'),
       password: 'pfx-password-123',

@@ -5,9 +5,9 @@
  * to each --user-flow's postFederationSignup and postAttributeCollection steps. Graph exposes no
  * token-issuance step for B2C user flows: that one is printed as a step to do in the portal.
  */
-import { readFileSync } from 'node:fs';
 import { SettingError, type GraphClient } from '../graph';
 import type { PlanStep } from '../plan';
+import { readClientCertificate } from './keys';
 
 export const CONNECTOR_PERMISSION = 'APIConnectors.ReadWrite.All';
 export const USER_FLOW_PERMISSION = 'IdentityUserFlow.ReadWrite.All';
@@ -35,14 +35,7 @@ function authenticationConfiguration(auth: ConnectorAuth): Record<string, unknow
       password: auth.password,
     };
   }
-  let pkcs12Value: string;
-  try {
-    pkcs12Value = readFileSync(auth.file).toString('base64');
-  } catch (error) {
-    throw new SettingError(
-      `cannot read --client-certificate ${auth.file}: ${(error as Error).message}`,
-    );
-  }
+  const pkcs12Value = readClientCertificate(auth.file);
   return {
     '@odata.type': '#microsoft.graph.pkcs12Certificate',
     pkcs12Value,

@@ -32,6 +32,16 @@ const graphAccess = {
   ],
 };
 
+/** The scope the tutorial adds under "Expose an API". */
+const userImpersonation = (id: string) => ({
+  id,
+  value: 'user_impersonation',
+  type: 'Admin',
+  isEnabled: true,
+  adminConsentDisplayName: `Access ${IEF}`,
+  adminConsentDescription: `Allow the application to access ${IEF} on behalf of the signed-in user.`,
+});
+
 const hasGrant = (found: FoundApp, resourceId: string | undefined, scope: string): boolean =>
   found.grants.some(
     (g) =>
@@ -89,6 +99,27 @@ export function iefAppSteps(
       scope,
     });
 
+  /** Admin consent (a grant for all principals) of client to scope on resource, if missing. */
+  const consent = (
+    parts: Part[],
+    client: FoundApp,
+    clientId: () => string | undefined,
+    resourceNow: string | undefined,
+    resourceId: () => string | undefined,
+    scope: string,
+  ): void => {
+    if (hasGrant(client, resourceNow, scope)) return;
+    parts.push({
+      what: `admin consent to ${scope.split(' ').join(' and ')}`,
+      make: () =>
+        grant(
+          () => clientId() ?? '',
+          () => resourceId() ?? '',
+          scope,
+        ).then(() => undefined),
+    });
+  };
+
   // IdentityExperienceFramework
   const ief = found.ief;
   let iefApp = ief.app;
@@ -110,16 +141,7 @@ export function iefAppSteps(
           signInAudience: 'AzureADMyOrg',
           web: { redirectUris: [`https://${tenant}.b2clogin.com/${tenant}.onmicrosoft.com`] },
           api: {
-            oauth2PermissionScopes: [
-              {
-                id: scopeId,
-                value: 'user_impersonation',
-                type: 'Admin',
-                isEnabled: true,
-                adminConsentDisplayName: `Access ${IEF}`,
-                adminConsentDescription: `Allow the application to access ${IEF} on behalf of the signed-in user.`,
-              },
-            ],
+            oauth2PermissionScopes: [userImpersonation(scopeId)],
           },
           requiredResourceAccess: [graphAccess],
         })) as unknown as Application;
@@ -146,17 +168,7 @@ export function iefAppSteps(
           permission: APP_PERMISSION,
           json: {
             api: {
-              oauth2PermissionScopes: [
-                ...current,
-                {
-                  id: scopeId,
-                  value: 'user_impersonation',
-                  type: 'Admin',
-                  isEnabled: true,
-                  adminConsentDisplayName: `Access ${IEF}`,
-                  adminConsentDescription: `Allow the application to access ${IEF} on behalf of the signed-in user.`,
-                },
-              ],
+              oauth2PermissionScopes: [...current, userImpersonation(scopeId)],
             },
           },
         });
@@ -173,17 +185,14 @@ export function iefAppSteps(
       },
     });
   }
-  if (!hasGrant(ief, found.graphPrincipal.id, GRAPH_SCOPES)) {
-    iefParts.push({
-      what: 'admin consent to openid and offline_access',
-      make: () =>
-        grant(
-          () => iefSp ?? '',
-          () => found.graphPrincipal.id,
-          GRAPH_SCOPES,
-        ).then(() => undefined),
-    });
-  }
+  consent(
+    iefParts,
+    ief,
+    () => iefSp,
+    found.graphPrincipal.id,
+    () => found.graphPrincipal.id,
+    GRAPH_SCOPES,
+  );
 
   // ProxyIdentityExperienceFramework
   const proxy = found.proxy;
@@ -219,28 +228,22 @@ export function iefAppSteps(
       },
     });
   }
-  if (!hasGrant(proxy, ief.principal?.id, 'user_impersonation')) {
-    proxyParts.push({
-      what: 'admin consent to user_impersonation',
-      make: () =>
-        grant(
-          () => proxySp ?? '',
-          () => iefSp ?? '',
-          'user_impersonation',
-        ).then(() => undefined),
-    });
-  }
-  if (!hasGrant(proxy, found.graphPrincipal.id, GRAPH_SCOPES)) {
-    proxyParts.push({
-      what: 'admin consent to openid and offline_access',
-      make: () =>
-        grant(
-          () => proxySp ?? '',
-          () => found.graphPrincipal.id,
-          GRAPH_SCOPES,
-        ).then(() => undefined),
-    });
-  }
+  consent(
+    proxyParts,
+    proxy,
+    () => proxySp,
+    ief.principal?.id,
+    () => iefSp,
+    'user_impersonation',
+  );
+  consent(
+    proxyParts,
+    proxy,
+    () => proxySp,
+    found.graphPrincipal.id,
+    () => found.graphPrincipal.id,
+    GRAPH_SCOPES,
+  );
 
   const step = (name: string, app: FoundApp, parts: Part[]): PlanStep => ({
     ...describe(name, app, parts),

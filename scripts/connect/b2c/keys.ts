@@ -117,6 +117,15 @@ export function unmakeableKeys(
   return [...new Set(referenced)].filter((n) => !sources.has(n) && !have.has(n.toLowerCase()));
 }
 
+/** The --client-certificate file, base-64 (as uploadPkcs12 and pkcs12Certificate take it). */
+export function readClientCertificate(file: string): string {
+  try {
+    return readFileSync(file).toString('base64');
+  } catch (error) {
+    throw new SettingError(`cannot read --client-certificate ${file}: ${(error as Error).message}`);
+  }
+}
+
 async function fill(graph: GraphClient, id: string, source: KeySource): Promise<void> {
   const path = `${KEYSETS}/${encodeURIComponent(id)}`;
   if (source.kind === 'generate') {
@@ -134,14 +143,7 @@ async function fill(graph: GraphClient, id: string, source: KeySource): Promise<
       json: { use: source.use, k: source.value },
     });
   } else {
-    let key: string;
-    try {
-      key = readFileSync(source.file).toString('base64');
-    } catch (error) {
-      throw new SettingError(
-        `cannot read --client-certificate ${source.file}: ${(error as Error).message}`,
-      );
-    }
+    const key = readClientCertificate(source.file);
     await graph.send({
       method: 'POST',
       path: `${path}/uploadPkcs12`,

@@ -8,6 +8,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { loadTemplates, renderPolicies } from '../../../scripts/policy';
 import { APP_ROOT } from '../host';
 import { addUserFlow, b2cRoutes, TENANT } from './b2cRoutes';
@@ -68,6 +69,17 @@ export async function b2cTenant(): Promise<GraphStandIn> {
   const graph = await startGraphStandIn({ routes: [directoryRoutes, b2cRoutes] });
   addUserFlow(graph.store, USER_FLOW);
   return graph;
+}
+
+/** A fresh tenant (stand-in) and starter pack for each test of the calling file. */
+export function eachB2cTenant(): { graph: GraphStandIn; pack: string } {
+  const current = {} as { graph: GraphStandIn; pack: string };
+  beforeEach(async () => {
+    current.graph = await b2cTenant();
+    current.pack = starterPack();
+  });
+  afterEach(() => current.graph.close());
+  return current;
 }
 
 export function connectArgs(pack: string, ...more: string[]): string[] {

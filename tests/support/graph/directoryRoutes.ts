@@ -179,8 +179,14 @@ export const directoryRoutes: RouteModule = (store) => {
             'clientId and resourceId must be service principal ids.',
           );
         }
+        // The scopes the resource's app exposes now (a service principal follows its app).
+        const app = [...apps.values()].find((a) => a.appId === resource.appId);
+        const scopes = (app?.api as { oauth2PermissionScopes?: unknown[] } | undefined)
+          ?.oauth2PermissionScopes;
         const known = new Set(
-          ((resource.oauth2PermissionScopes ?? []) as { value?: string }[]).map((s) => s.value),
+          ((scopes ?? resource.oauth2PermissionScopes ?? []) as { value?: string }[]).map(
+            (s) => s.value,
+          ),
         );
         for (const scope of String(body.scope).split(' ').filter(Boolean)) {
           if (!known.has(scope)) {
