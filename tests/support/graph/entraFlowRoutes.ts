@@ -13,6 +13,7 @@ import {
   boundExtension,
   object,
   TOKEN_EXTENSION,
+  typedPatchRoute,
   type Json,
   type Stored,
 } from './entraRoutes';
@@ -85,18 +86,12 @@ function listenerRoutes(store: GraphStore): Route[] {
         },
       };
     }),
-    {
-      method: 'PATCH',
-      path: '/v1.0/identity/authenticationEventListeners/{id}',
-      handle(request, { id = '' }) {
-        const listener = byId(all, id, 'authenticationEventListener');
-        const body = request.json();
-        requireODataType(body, listener['@odata.type']);
-        checkConditions(body);
-        all.set(id, { ...listener, ...body, id });
-        return { status: 204 };
-      },
-    },
+    typedPatchRoute(
+      '/v1.0/identity/authenticationEventListeners/{id}',
+      all,
+      'authenticationEventListener',
+      checkConditions,
+    ),
   ];
 }
 

@@ -20,6 +20,7 @@ import {
   requireODataType,
   requireProperties,
   type GraphStore,
+  type Route,
   type RouteModule,
 } from './standIn';
 
@@ -160,6 +161,27 @@ export function boundExtension(
   return { id: extension.id, displayName: extension.displayName };
 }
 
+/** PATCH of a typed object: the body names its @odata.type, `check` judges it, it merges in. */
+export function typedPatchRoute(
+  path: string,
+  items: Map<string, Stored>,
+  what: string,
+  check: (body: Json, found: Stored) => void,
+): Route {
+  return {
+    method: 'PATCH',
+    path,
+    handle(request, { id = '' }) {
+      const found = byId(items, id, what);
+      const body = request.json();
+      requireODataType(body, found['@odata.type']);
+      check(body, found);
+      items.set(id, { ...found, ...body, id });
+      return { status: 204 };
+    },
+  };
+}
+
 export const entraRoutes: RouteModule = (store) => {
   const all = extensions(store);
   return [
@@ -180,18 +202,12 @@ export const entraRoutes: RouteModule = (store) => {
         id: randomUUID(),
       };
     }),
-    {
-      method: 'PATCH',
-      path: '/v1.0/identity/customAuthenticationExtensions/{id}',
-      handle(request, { id = '' }) {
-        const extension = byId(all, id, 'customAuthenticationExtension');
-        const body = request.json();
-        requireODataType(body, extension['@odata.type']);
-        checkExtension(store, extension['@odata.type'], body, false);
-        all.set(id, { ...extension, ...body, id } as Stored);
-        return { status: 204 };
-      },
-    },
+    typedPatchRoute(
+      '/v1.0/identity/customAuthenticationExtensions/{id}',
+      all,
+      'customAuthenticationExtension',
+      (body, extension) => checkExtension(store, extension['@odata.type'], body, false),
+    ),
     {
       method: 'POST',
       path: '/v1.0/identity/customAuthenticationExtensions/{id}/validateAuthenticationConfiguration',
