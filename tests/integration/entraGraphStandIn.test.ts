@@ -16,6 +16,7 @@ let graph: GraphStandIn;
 let token = '';
 let resourceId = '';
 let flowId = '';
+let appId = '';
 
 beforeAll(async () => {
   graph = await startGraphStandIn({ routes: [entraDirectoryRoutes, entraRoutes, entraFlowRoutes] });
@@ -26,7 +27,8 @@ beforeAll(async () => {
   );
   token = ((await answer.json()) as { access_token: string }).access_token;
   const { app } = addClientApp(graph.store, 'API');
-  resourceId = `api://api.contoso.com/${String(app.appId)}`;
+  appId = String(app.appId);
+  resourceId = `api://api.contoso.com/${appId}`;
   app.identifierUris = [resourceId];
   flowId = addUserFlow(graph.store, 'Sign up').id;
 });
@@ -182,7 +184,7 @@ describe('listeners and the user flow', () => {
     const answer = await call('POST', '/v1.0/identity/authenticationEventListeners', {
       '@odata.type': '#microsoft.graph.onTokenIssuanceStartListener',
       conditions: {
-        applications: { includeApplications: [{ appId: '7156b560-d7cc-4bc8-b460-349e8366dee3' }] },
+        applications: { includeApplications: [{ appId }] },
       },
       handler: {
         '@odata.type': '#microsoft.graph.onTokenIssuanceStartCustomExtensionHandler',
@@ -193,6 +195,17 @@ describe('listeners and the user flow', () => {
     expect(answer.json.error.message).toContain(
       'must name an existing #microsoft.graph.onTokenIssuanceStartCustomExtension',
     );
+    const unknownApp = await call('POST', '/v1.0/identity/authenticationEventListeners', {
+      '@odata.type': '#microsoft.graph.onTokenIssuanceStartListener',
+      conditions: {
+        applications: { includeApplications: [{ appId: '0f0e0d0c-0b0a-4909-8807-060504030201' }] },
+      },
+      handler: {
+        '@odata.type': '#microsoft.graph.onTokenIssuanceStartCustomExtensionHandler',
+        customExtension: { id: created.json.id },
+      },
+    });
+    expect(unknownApp.json.error.message).toContain('no application has the appId');
   });
 
   it('take the attribute-collection handlers on beta only, with the handler type of their event', async () => {

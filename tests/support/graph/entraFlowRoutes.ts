@@ -7,6 +7,7 @@
  * of their event; the list shows it expanded, as the reference's example does.
  */
 import { randomUUID } from 'node:crypto';
+import { applications } from './directoryRoutes';
 import { byId, collectionRoutes } from './entraDirectoryRoutes';
 import {
   bad,
@@ -63,6 +64,10 @@ function listenerRoutes(store: GraphStore): Route[] {
     if (!Array.isArray(apps) || apps.some((a) => typeof object(a)?.appId !== 'string')) {
       throw bad('conditions.applications.includeApplications: each item needs an appId.');
     }
+    const known = new Set([...applications(store).values()].map((a) => a.appId));
+    const unknown = apps.map((a) => String(object(a)?.appId)).find((appId) => !known.has(appId));
+    if (unknown !== undefined)
+      throw bad(`includeApplications: no application has the appId ${unknown}.`);
   };
   return [
     ...collectionRoutes('/v1.0/identity/authenticationEventListeners', all, (request) => {
