@@ -7,11 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applications, servicePrincipals } from '../support/graph/directoryRoutes';
 import {
   addClientApp,
-  claimsPolicies,
-  policyAssignments,
   RECEIVE_PAYLOAD_ROLE_ID,
   roleAssignments,
 } from '../support/graph/entraDirectoryRoutes';
+import { claimsPolicies, policyAssignments } from '../support/graph/entraPolicyRoutes';
 import { flows, listeners } from '../support/graph/entraFlowRoutes';
 import { extensions } from '../support/graph/entraRoutes';
 import {

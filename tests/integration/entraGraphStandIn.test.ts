@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addClientApp, entraDirectoryRoutes } from '../support/graph/entraDirectoryRoutes';
 import { addUserFlow, entraFlowRoutes } from '../support/graph/entraFlowRoutes';
+import { entraPolicyRoutes } from '../support/graph/entraPolicyRoutes';
 import { entraRoutes } from '../support/graph/entraRoutes';
 import { startGraphStandIn, type GraphStandIn } from '../support/graph/standIn';
 
@@ -19,7 +20,9 @@ let flowId = '';
 let appId = '';
 
 beforeAll(async () => {
-  graph = await startGraphStandIn({ routes: [entraDirectoryRoutes, entraRoutes, entraFlowRoutes] });
+  graph = await startGraphStandIn({
+    routes: [entraDirectoryRoutes, entraPolicyRoutes, entraRoutes, entraFlowRoutes],
+  });
   const env = graph.env();
   const answer = await fetch(
     `${env.IDENTITY_ENDPOINT}?api-version=2019-08-01&resource=${encodeURIComponent(graph.url)}`,

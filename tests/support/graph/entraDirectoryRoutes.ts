@@ -3,11 +3,9 @@
  * reference pages describe it: applications found by identifier URI (application-list,
  * `identifierUris/any(x:startswith(x,'…'))`) and identifier URIs checked on update
  * (application-update: api://… ending with the app's own appId, unique in the tenant); app role
- * assignments (serviceprincipal-list-/post-approleassignments); claims-mapping policies
- * (claimsmappingpolicy-list, -post-claimsmappingpolicies, -update) and their assignment to a
- * service principal (serviceprincipal-list-/post-claimsmappingpolicies, one per service
- * principal). Microsoft Graph's service principal gets its CustomAuthenticationExtension.
- * Receive.Payload app role. Routes here come first, so they answer before directoryRoutes'.
+ * assignments (serviceprincipal-list-/post-approleassignments). Microsoft Graph's service
+ * principal gets its CustomAuthenticationExtension.Receive.Payload app role. Claims-mapping
+ * policies: entraPolicyRoutes.ts. Routes here come first, so they answer before directoryRoutes'.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -31,13 +29,8 @@ export const RECEIVE_PAYLOAD_ROLE_ID = '214e810f-fda8-4fd7-a475-29461495eb00';
 
 export const roleAssignments = (store: GraphStore): Map<string, DirectoryObject> =>
   store.collection<DirectoryObject>('appRoleAssignments');
-export const claimsPolicies = (store: GraphStore): Map<string, DirectoryObject> =>
-  store.collection<DirectoryObject>('claimsMappingPolicies');
-/** Service principal id → the claims-mapping policy ids assigned to it. */
-export const policyAssignments = (store: GraphStore): Map<string, string[]> =>
-  store.collection<string[]>('claimsMappingPolicyAssignments');
-
-const bad = (message: string): GraphFault => new GraphFault(400, 'Request_BadRequest', message);
+export const bad = (message: string): GraphFault =>
+  new GraphFault(400, 'Request_BadRequest', message);
 
 export function byId<T>(items: Map<string, T>, id: string, what: string): T {
   const item = items.get(id);
@@ -136,76 +129,6 @@ function checkIdentifierUris(store: GraphStore, app: DirectoryObject, uris: unkn
   }
 }
 
-function policyRoutes(store: GraphStore): Route[] {
-  const policies = claimsPolicies(store);
-  const assigned = policyAssignments(store);
-  const checkDefinition = (definition: unknown): void => {
-    if (
-      !Array.isArray(definition) ||
-      definition.length !== 1 ||
-      typeof definition[0] !== 'string'
-    ) {
-      throw bad('definition must be an array holding one JSON string.');
-    }
-    try {
-      const parsed = JSON.parse(definition[0] as string) as {
-        ClaimsMappingPolicy?: { ClaimsSchema?: unknown };
-      };
-      if (!Array.isArray(parsed.ClaimsMappingPolicy?.ClaimsSchema)) throw new Error();
-    } catch {
-      throw bad('definition[0] is not a ClaimsMappingPolicy with a ClaimsSchema.');
-    }
-  };
-  return [
-    ...collectionRoutes('/v1.0/policies/claimsMappingPolicies', policies, (request) => {
-      const body = request.json();
-      requireProperties(body, ['definition', 'displayName']);
-      checkDefinition(body.definition);
-      return { isOrganizationDefault: false, ...body, id: randomUUID() };
-    }),
-    {
-      method: 'PATCH',
-      path: '/v1.0/policies/claimsMappingPolicies/{id}',
-      handle(request, { id = '' }) {
-        const policy = byId(policies, id, 'claimsMappingPolicy');
-        const body = request.json();
-        if (body.definition !== undefined) checkDefinition(body.definition);
-        policies.set(id, { ...policy, ...body, id });
-        return { status: 204 };
-      },
-    },
-    {
-      method: 'GET',
-      path: '/v1.0/servicePrincipals/{id}/claimsMappingPolicies',
-      handle(_request, { id = '' }) {
-        byId(servicePrincipals(store), id, 'servicePrincipal');
-        const value = (assigned.get(id) ?? [])
-          .map((p) => policies.get(p))
-          .filter((p) => p !== undefined);
-        return { status: 200, json: { value } };
-      },
-    },
-    {
-      method: 'POST',
-      path: '/v1.0/servicePrincipals/{id}/claimsMappingPolicies/$ref',
-      handle(request, { id = '' }) {
-        byId(servicePrincipals(store), id, 'servicePrincipal');
-        const body = request.json();
-        requireProperties(body, ['@odata.id']);
-        const ref = /\/v1\.0\/policies\/claimsMappingPolicies\/([0-9a-f-]{36})$/.exec(
-          String(body['@odata.id']),
-        );
-        if (ref?.[1] === undefined || !policies.has(ref[1]))
-          throw bad(`@odata.id does not name a claimsMappingPolicy: ${String(body['@odata.id'])}`);
-        if ((assigned.get(id) ?? []).length > 0)
-          throw bad('A service principal can have only one claims-mapping policy assigned.');
-        assigned.set(id, [ref[1]]);
-        return { status: 204 };
-      },
-    },
-  ];
-}
-
 function assignmentRoutes(store: GraphStore): Route[] {
   const assignments = roleAssignments(store);
   const principals = servicePrincipals(store);
@@ -298,7 +221,6 @@ export const entraDirectoryRoutes: RouteModule = (store) => {
       },
     },
     ...assignmentRoutes(store),
-    ...policyRoutes(store),
   ];
   return [...own, ...shared];
 };

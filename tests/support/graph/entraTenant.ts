@@ -5,6 +5,7 @@
  */
 import { addClientApp, entraDirectoryRoutes } from './entraDirectoryRoutes';
 import { addUserFlow, entraFlowRoutes } from './entraFlowRoutes';
+import { entraPolicyRoutes } from './entraPolicyRoutes';
 import { entraRoutes } from './entraRoutes';
 import { runConnect } from './runConnect';
 import { startGraphStandIn, type GraphStandIn, type RecordedRequest } from './standIn';
@@ -26,7 +27,7 @@ export interface EntraTenant {
 
 export async function startEntraTenant(): Promise<EntraTenant> {
   const graph = await startGraphStandIn({
-    routes: [entraDirectoryRoutes, entraRoutes, entraFlowRoutes],
+    routes: [entraDirectoryRoutes, entraPolicyRoutes, entraRoutes, entraFlowRoutes],
   });
   const { app, sp } = addClientApp(graph.store, 'Contoso web shop', {
     oauth2PermissionScopes: [],
