@@ -65,6 +65,17 @@ describe('npm run connect -- b2c when Graph pushes back', () => {
 });
 
 describe('npm run connect -- b2c stops before writing', () => {
+  it('says how to sign in when no credential gives a token, and exits 1', async () => {
+    t.graph.identity.setMode('refuse');
+    const run = await runConnect(t.graph, connectArgs(t.pack, '--yes'), { env: SECRETS });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`no token for ${t.graph.url}/.default`);
+    expect(run.stderr).toContain(
+      'az login --tenant <tenant>.onmicrosoft.com --allow-no-subscriptions',
+    );
+    expect(t.graph.requests).toEqual([]);
+  });
+
   it('exits 2 naming a missing secret, without a single call to Graph', async () => {
     const run = await runConnect(t.graph, connectArgs(t.pack, '--yes'), {
       env: { BASIC_AUTH_USERNAME: SECRETS.BASIC_AUTH_USERNAME },
