@@ -207,6 +207,14 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       response = await pipeline.sendRequest(httpClient, request);
     } catch (error) {
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      const name = error instanceof Error ? error.name : '';
+      if (/Credential|Authentication/.test(name)) {
+        throw new GraphError(
+          `no token for ${endpoint}/.default (${message}): sign in first ` +
+            '(az login --tenant <tenant>.onmicrosoft.com --allow-no-subscriptions), or use --device-code',
+          call,
+        );
+      }
       throw new GraphError(`${call.method} ${call.path} could not be sent: ${message}`, call);
     }
     const ok = response.status >= 200 && response.status < 300;

@@ -142,15 +142,25 @@ describe('npm run connect -- b2c on an empty tenant', () => {
     expect(plan.written).toEqual([]);
   });
 
-  it('--dry-run prints the plan and writes nothing (secrets from local.settings.json)', async () => {
+  it('--dry-run prints the plan and writes nothing to the tenant (secrets from local.settings.json; --out gets the files)', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'connect-cwd-'));
     writeFileSync(
       join(cwd, 'local.settings.json'),
       JSON.stringify({ IsEncrypted: false, Values: SECRETS }),
     );
-    const run = await runConnect(t.graph, connectArgs(t.pack, '--dry-run'), { cwd });
+    const run = await runConnect(t.graph, connectArgs(t.pack, '--dry-run', '--out', 'rendered'), {
+      cwd,
+    });
     expect(run.code).toBe(0);
     expect(t.graph.writes()).toEqual([]);
+    expect(readdirSync(join(cwd, 'rendered')).sort()).toEqual([
+      'PasswordReset.xml',
+      'ProfileEdit.xml',
+      'SignUpOrSignin.xml',
+      'TrustFrameworkBase.xml',
+      'TrustFrameworkExtensions.xml',
+      'TrustFrameworkLocalization.xml',
+    ]);
     expect(run.stdout).toMatch(
       /create\s+policy key B2C_1A_TokenSigningKeyContainer\s+Generate, RSA, Signature/,
     );

@@ -42,7 +42,7 @@ describe('npm run connect -- b2c when Graph pushes back', () => {
     const run = await runConnect(t.graph, connectArgs(t.pack, '--yes'), { env: SECRETS });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      'Microsoft Graph refused PUT /beta/trustFramework/policies/B2C_1A_TrustFrameworkBase/$value (403 Authorization_RequestDenied): the signed-in account needs Policy.ReadWrite.TrustFramework.',
+      'Microsoft Graph refused PUT /beta/trustFramework/policies/B2C_1A_TrustFrameworkBase/$value (403 Authorization_RequestDenied): the signed-in account needs Policy.ReadWrite.TrustFramework (directory role: B2C IEF Policy Administrator).',
     );
     expect(run.stderr).toContain('Already written: policy key B2C_1A_TokenSigningKeyContainer;');
     expect(run.stderr).toContain('Running the command again is safe');
@@ -65,6 +65,17 @@ describe('npm run connect -- b2c when Graph pushes back', () => {
 });
 
 describe('npm run connect -- b2c stops before writing', () => {
+  it('says how to sign in when no credential gives a token, and exits 1', async () => {
+    t.graph.identity.setMode('refuse');
+    const run = await runConnect(t.graph, connectArgs(t.pack, '--yes'), { env: SECRETS });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`no token for ${t.graph.url}/.default`);
+    expect(run.stderr).toContain(
+      'az login --tenant <tenant>.onmicrosoft.com --allow-no-subscriptions',
+    );
+    expect(t.graph.requests).toEqual([]);
+  });
+
   it('exits 2 naming a missing secret, without a single call to Graph', async () => {
     const run = await runConnect(t.graph, connectArgs(t.pack, '--yes'), {
       env: { BASIC_AUTH_USERNAME: SECRETS.BASIC_AUTH_USERNAME },

@@ -9,8 +9,10 @@ import { SettingError, type GraphClient } from '../graph';
 import type { PlanStep } from '../plan';
 import { readClientCertificate } from './keys';
 
-export const CONNECTOR_PERMISSION = 'APIConnectors.ReadWrite.All';
-export const USER_FLOW_PERMISSION = 'IdentityUserFlow.ReadWrite.All';
+export const CONNECTOR_PERMISSION =
+  'APIConnectors.ReadWrite.All (directory role: External ID User Flow Administrator)';
+export const USER_FLOW_PERMISSION =
+  'IdentityUserFlow.ReadWrite.All (directory role: External ID User Flow Administrator)';
 export const CONNECTOR_NAME = 'b2c-claims-api ValidateProfile';
 export const STEPS = ['postFederationSignup', 'postAttributeCollection'] as const;
 const CONNECTORS = '/v1.0/identity/apiConnectors';

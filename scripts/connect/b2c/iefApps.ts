@@ -5,8 +5,10 @@
  */
 import { SettingError, type GraphClient } from '../graph';
 
-export const APP_PERMISSION = 'Application.ReadWrite.All';
-export const GRANT_PERMISSION = 'DelegatedPermissionGrant.ReadWrite.All';
+export const APP_PERMISSION =
+  'Application.ReadWrite.All (directory role: Application Administrator)';
+export const GRANT_PERMISSION =
+  'DelegatedPermissionGrant.ReadWrite.All (directory role: Privileged Role Administrator, for admin consent)';
 export const IEF = 'IdentityExperienceFramework';
 export const PROXY_IEF = 'ProxyIdentityExperienceFramework';
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';

@@ -11,7 +11,8 @@ import type { PlanStep } from '../plan';
 import { requiredSecret, type ConnectContext } from '../common';
 import type { AuthKind } from '../../policy/authKinds';
 
-export const KEYSET_PERMISSION = 'TrustFrameworkKeySet.ReadWrite.All';
+export const KEYSET_PERMISSION =
+  'TrustFrameworkKeySet.ReadWrite.All (directory role: B2C IEF Keyset Administrator)';
 const KEYSETS = '/beta/trustFramework/keySets';
 
 export interface KeySet {

@@ -7,7 +7,8 @@ import type { GraphClient } from '../graph';
 import type { PlanStep } from '../plan';
 import { withoutBom, type PolicyToUpload } from './policySet';
 
-export const POLICY_PERMISSION = 'Policy.ReadWrite.TrustFramework';
+export const POLICY_PERMISSION =
+  'Policy.ReadWrite.TrustFramework (directory role: B2C IEF Policy Administrator)';
 const policyPath = (id: string): string =>
   `/beta/trustFramework/policies/${encodeURIComponent(id)}/$value`;
 
