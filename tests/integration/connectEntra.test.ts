@@ -163,7 +163,7 @@ describe('connect entra run again', () => {
 });
 
 describe('connect entra on a tenant set up by hand', () => {
-  it('updates the app registration and the extension it finds, in place, keeping the rest', async () => {
+  it('warns what Graph finds on a dry run, then updates what it found, in place, keeping the rest', async () => {
     tenant = await startEntraTenant();
     const store = tenant.graph.store;
     const { app } = addClientApp(store, 'Azure Functions authentication events API', {
@@ -187,8 +187,14 @@ describe('connect entra on a tenant set up by hand', () => {
       clientConfiguration: { timeoutInMilliseconds: 1000, maximumRetries: 1 },
       claimsForTokenConfiguration: [{ claimIdInApiResponse: 'balance' }],
     });
+    const dryRun = await tenant.connect(['--dry-run']);
+    expect(dryRun.code, dryRun.output).toBe(0);
+    expect(dryRun.stderr).toContain(
+      'Warning: Extension tokenIssuanceStart: PermissionNotGrantedToServicePrincipal',
+    );
     const run = await tenant.connect(['--yes']);
     expect(run.code, run.output).toBe(0);
+    expect(run.stderr).not.toContain('Warning');
     expect(run.stdout).toMatch(
       /update\s+app registration .*token version default → 2; adds the permission/,
     );
