@@ -119,7 +119,7 @@ export interface CliOptions extends RenderOptions {
   readonly notes: readonly string[];
 }
 
-const OPTIONS = {
+export const POLICY_OPTIONS = {
   'base-url': { type: 'string' },
   auth: { type: 'string' },
   tenant: { type: 'string' },
@@ -141,12 +141,12 @@ export function parsePolicyArgs(argv: readonly string[]): CliOptions {
   try {
     values = parseArgs({
       args: [...argv],
-      options: OPTIONS,
+      options: POLICY_OPTIONS,
       allowPositionals: false,
       strict: true,
     }).values;
   } catch (error) {
-    throw new UsageError(explainArgsError(error, Object.keys(OPTIONS)));
+    throw new UsageError(explainArgsError(error, Object.keys(POLICY_OPTIONS)));
   }
   const text = (name: string): string | undefined => {
     const value = values[name];

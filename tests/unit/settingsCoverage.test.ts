@@ -22,6 +22,7 @@ const NOT_IN_AZURE: Readonly<Record<string, string>> = {
   PORT: 'the local host of npm start only',
   SEED_DEMO_DATA: 'the local host of npm start only',
   AZURITE_PORT: 'the embedded Azurite of npm start only',
+  GRAPH_ENDPOINT: 'read by npm run connect on an admin machine, not by the deployed app',
 };
 
 /** Template settings read by the Functions host or the platform, not by the app's code. */
