@@ -9,7 +9,7 @@
  * wrong. Aim: every answer full, the slowest under 1,000 ms from sending (Entra's default wait).
  */
 import { performance } from 'node:perf_hooks';
-import { attributeCollectionSubmit, APP_ID } from '../tests/support/entraEvents';
+import { attributeCollectionSubmit, APP_ID } from '../scripts/preview/simulators/entraEvents';
 import type { AzureShape } from './azureShape';
 import { API_APP_ID } from './azureShape';
 import { call, classify, ENTRA_BUDGET_MS, tally, tokenIssuanceStart, withHost } from './coldBurst';

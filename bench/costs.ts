@@ -11,7 +11,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import { gunzipSync } from 'node:zlib';
 import type { TestCertificate } from '../tests/support/testCertificate';
-import { attributeCollectionSubmit, APP_ID } from '../tests/support/entraEvents';
+import { attributeCollectionSubmit, APP_ID } from '../scripts/preview/simulators/entraEvents';
 import type { AzureShape } from './azureShape';
 import { TABLES } from './azureShape';
 import { call, tokenIssuanceStart, withHost } from './coldBurst';

@@ -8,7 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenIssuanceStart } from '../support/entraEvents';
+import { tokenIssuanceStart } from '../../scripts/preview/simulators/entraEvents';
 import { extensions } from '../support/graph/entraRoutes';
 import { printedSettings, startEntraTenant, type EntraTenant } from '../support/graph/entraTenant';
 import { startHost, type RunningHost } from '../support/host';

@@ -12,7 +12,7 @@ import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
 import { aMember } from '../support/builders';
 import { silentServer } from '../support/faultyStorage';
 import { expectCustomPolicyAnswer } from '../support/contract';
-import { tokenIssuanceStart } from '../support/entraEvents';
+import { tokenIssuanceStart } from '../../scripts/preview/simulators/entraEvents';
 import { buildRequest, invoke, testDeps, type Answer } from '../support/invoke';
 import { createAuthenticator } from '../../shared/auth/authenticate';
 import { DEFAULT_ENTRA_BUDGET_MS } from '../../shared/auth/settings';

@@ -14,7 +14,10 @@ import { MemoryAttemptStore } from '../../shared/storage/memoryAttemptStore';
 import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
 import { TableAttemptStore } from '../../shared/storage/tableAttemptStore';
 import { aMember } from '../support/builders';
-import { attributeCollectionSubmit, loyaltyAttribute } from '../support/entraEvents';
+import {
+  attributeCollectionSubmit,
+  loyaltyAttribute,
+} from '../../scripts/preview/simulators/entraEvents';
 import { invoke, testDeps, type Answer } from '../support/invoke';
 import { azuriteConnectionString, tableRepository } from '../support/tables';
 

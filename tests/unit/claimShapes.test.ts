@@ -11,7 +11,7 @@ import { makeValidateProfile } from '../../functions/ValidateProfile';
 import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
 import { aMember } from '../support/builders';
 import { expectCustomPolicyAnswer, expectUserFlowAnswer } from '../support/contract';
-import { tokenIssuanceStart } from '../support/entraEvents';
+import { tokenIssuanceStart } from '../../scripts/preview/simulators/entraEvents';
 import { invoke, testDeps, type Answer, type RequestSpec } from '../support/invoke';
 
 const A = '1f0c8b7e-3d2a-4c5b-9e6f-7a8b9c0d1e2f';

@@ -13,7 +13,7 @@ import {
   attributeCollectionStart,
   loyaltyAttribute,
   tokenIssuanceStart,
-} from '../support/entraEvents';
+} from '../../scripts/preview/simulators/entraEvents';
 import { invoke, testDeps, type Answer } from '../support/invoke';
 
 const USER = '90847c2a-e29d-4d2f-9f54-c5b4d3f26471';
