@@ -1,12 +1,15 @@
 /**
  * The first link of the chain: the caller check (API_AUTH), within the request's deadline. A
- * refused caller gets 401 with a generic body and the configured schemes' challenges; the
- * precise reason goes to the log only (it never holds the secret), as an aggregate
+ * refused caller gets 401 with a generic body in its dialect (a user-flow connector's
+ * ValidationError shape, the custom-policy error shape for everyone else; the body is read for
+ * that only once the caller is refused) and the configured schemes' challenges; the precise
+ * reason goes to the log only (it never holds the secret), as an aggregate
  * (refusals.ts): once per distinct reason and minute, and one CallerRefused event a minute.
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { errorAnswer } from '../contract/answers';
 import { ApiError } from '../contract/errors';
+import { dialectOf, readClaims, type Dialect } from '../contract/requests';
 import type { Deps } from '../deps';
 import { chooseLanguage } from '../i18n/language';
 import { message } from '../i18n/messages';
@@ -46,7 +49,7 @@ export async function checkCaller(
   const response = errorAnswer(
     error,
     message(language, error.userMessageKey),
-    'customPolicy',
+    await refusedDialect(request),
     context.invocationId,
   );
   if (caller.challenges.length > 0) {
@@ -56,4 +59,14 @@ export async function checkCaller(
     };
   }
   return response;
+}
+
+/** The dialect of a refused call, from its claims; unreadable claims read as a custom policy's. */
+async function refusedDialect(request: HttpRequest): Promise<Dialect> {
+  try {
+    const raw = await readClaims(request);
+    return raw.ok ? dialectOf(raw.value) : 'customPolicy';
+  } catch {
+    return 'customPolicy';
+  }
 }

@@ -147,6 +147,12 @@ describe('bearer refuses everyone else with 401 in the caller dialect', () => {
         headers: { authorization: `Bearer ${jwt}` },
       });
       expect(answer.status).toBe(401);
+      // In the connector's own shape, as every other error a user flow gets.
+      expect(answer.body).toMatchObject({
+        status: 401,
+        action: 'ValidationError',
+        code: 'Unauthorized',
+      });
       expect(answer.text).not.toContain('SPRING24');
       expect(answer.text).not.toContain('5678');
     }
@@ -166,6 +172,9 @@ describe('bearer refuses everyone else with 401 in the caller dialect', () => {
       headers: { authorization: `Bearer ${await token({ scp: 'Claims.Read' })}` },
     });
     expect(answer.status).toBe(401);
+    // Entra reads any non-200 as a failure; errors to Entra have the one error shape.
+    expectCustomPolicyAnswer(answer);
+    expect(answer.body).toMatchObject({ status: 401, code: 'Unauthorized' });
     expect(answer.text).not.toContain('SPRING24');
   });
 });
