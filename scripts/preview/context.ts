@@ -12,8 +12,11 @@ export interface PreviewContext {
   readonly routePrefix: string;
   readonly auth: CallerAuth;
   readonly tokens: EntraTokens;
-  /** The kit (policies/*.xml) as `npm run policy` renders it for this host. */
-  readonly policies: PolicySet;
+  /**
+   * The kit (policies/*.xml) as `npm run policy` renders it for this host: read when the custom
+   * policy journey first needs it (a copy of the app without policies/ still starts).
+   */
+  policies(): PolicySet;
   readonly extensionsAppId: string;
 }
 
@@ -32,22 +35,27 @@ export async function previewContexts(
 ): Promise<(origin: string) => PreviewContext> {
   const auth = callerAuth(setup.env);
   const tokens = await EntraTokens.create();
-  const templates = loadTemplates(join(setup.appRoot, 'policies'));
   const made = new Map<string, PreviewContext>();
   return (origin) => {
     let context = made.get(origin);
     if (context === undefined) {
-      const rendering = renderPolicies(templates, {
-        baseUrl: origin,
-        auth: auth.policyAuth,
-        apiKeyHeader: auth.apiKeyHeader,
-      });
+      let policies: PolicySet | undefined;
       context = {
         origin,
         routePrefix: setup.routePrefix,
         auth,
         tokens,
-        policies: new PolicySet(rendering.files),
+        policies() {
+          const templates = loadTemplates(join(setup.appRoot, 'policies'));
+          policies ??= new PolicySet(
+            renderPolicies(templates, {
+              baseUrl: origin,
+              auth: auth.policyAuth,
+              apiKeyHeader: auth.apiKeyHeader,
+            }).files,
+          );
+          return policies;
+        },
         extensionsAppId: setup.env.EXTENSIONS_APP_ID?.trim() || PREVIEW_EXTENSIONS_APP_ID,
       };
       made.set(origin, context);

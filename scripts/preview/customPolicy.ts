@@ -59,12 +59,14 @@ function signUpForm(
   values: URLSearchParams,
   error: string | undefined,
 ): string {
-  const page = context.policies.technicalProfile(SIGN_UP_PAGE);
+  const page = context.policies().technicalProfile(SIGN_UP_PAGE);
   const fromValidation = new Set(
     (page?.validationTechnicalProfiles ?? []).flatMap(
       (id) =>
-        context.policies.technicalProfile(id)?.outputClaims.map((c) => c.claimTypeReferenceId) ??
-        [],
+        context
+          .policies()
+          .technicalProfile(id)
+          ?.outputClaims.map((c) => c.claimTypeReferenceId) ?? [],
     ),
   );
   const fields = (page?.outputClaims ?? [])
@@ -112,7 +114,7 @@ export async function customPolicySubmit(
     if (value) input[name] = value;
   }
   const objectId = randomUUID();
-  const outcome: JourneyOutcome = await runJourney(context.policies, {
+  const outcome: JourneyOutcome = await runJourney(context.policies(), {
     relyingParty: 'B2C_1A_signup_signin',
     // the sign-up link of the combined page, then the sign-up exchange
     choose: { 1: 'none', 2: 'SignUpWithLogonEmailExchange' },

@@ -13,10 +13,10 @@
 import type { ServerResponse } from 'node:http';
 import type { LocalRoutes } from '../host/functionsHost';
 import { DEMO_PAIRS, previewLanguage } from './choices';
-import { previewContexts, type PreviewSetup } from './context';
+import { previewContexts, type PreviewContext, type PreviewSetup } from './context';
 import { customPolicyStart, customPolicySubmit } from './customPolicy';
 import { entraStart, entraSubmit } from './entra';
-import { demoChoices, languageSelect, layout } from './html';
+import { demoChoices, errorPage, languageSelect, layout } from './html';
 import { STYLES } from './styles';
 import { userFlowStart, userFlowSubmit } from './userFlow';
 import { readBody } from '../host/hostHttp';
@@ -114,29 +114,47 @@ export async function previewRoutes(setup: PreviewSetup): Promise<LocalRoutes> {
           '<h1>Not found</h1><p><a href="/preview">The preview</a></p>',
         ),
       );
+    const answer = async (context: PreviewContext): Promise<number> => {
+      if (method === 'GET') {
+        const query = new URLSearchParams(search);
+        return send(
+          response,
+          200,
+          html,
+          journey.start(context, previewLanguage(query.get('lang')), initialValues(query)),
+        );
+      }
+      if (method === 'POST') {
+        const body = await readBody(request, 64 * 1024);
+        if (body === 'tooLarge') return send(response, 413, 'text/plain', 'The form is too large.');
+        const form = new URLSearchParams(body.toString('utf8'));
+        return send(
+          response,
+          200,
+          html,
+          await journey.submit(context, previewLanguage(form.get('lang')), form),
+        );
+      }
+      response.setHeader('allow', 'GET, POST');
+      return send(response, 405, 'text/plain', `Method ${method} is not allowed.`);
+    };
     const context = contextFor(origin);
-    if (method === 'GET') {
-      const query = new URLSearchParams(search);
+    try {
+      return await answer(context);
+    } catch (error) {
+      // a journey that cannot run here (e.g. no policies/ in this copy): said on the page
+      const text = error instanceof Error ? error.message : String(error);
       return send(
         response,
-        200,
+        500,
         html,
-        journey.start(context, previewLanguage(query.get('lang')), initialValues(query)),
+        layout(
+          'Error',
+          'Preview',
+          errorPage('The preview cannot run this journey', text, undefined, ''),
+        ),
       );
     }
-    if (method === 'POST') {
-      const body = await readBody(request, 64 * 1024);
-      if (body === 'tooLarge') return send(response, 413, 'text/plain', 'The form is too large.');
-      const form = new URLSearchParams(body.toString('utf8'));
-      return send(
-        response,
-        200,
-        html,
-        await journey.submit(context, previewLanguage(form.get('lang')), form),
-      );
-    }
-    response.setHeader('allow', 'GET, POST');
-    return send(response, 405, 'text/plain', `Method ${method} is not allowed.`);
   };
   return { prefix: '/preview', handle };
 }
