@@ -1,8 +1,9 @@
 /**
- * Every curl example in the README, run against a freshly seeded host: each must print exactly
- * the text block that follows it (`…` stands for the per-call requestId).
+ * Every curl example in the README and the docs (docs/*.md), run against a freshly seeded host:
+ * each must print exactly the text block that follows it (`…` stands for the per-call
+ * requestId).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ROOT, startHost, type RunningHost } from '../support/host';
@@ -71,7 +72,15 @@ function matches(actual: string, expected: string): boolean {
   return new RegExp(`^${pattern}$`).test(actual.trim());
 }
 
-const examples = readmeExamples(readFileSync(join(APP_ROOT, 'README.md'), 'utf8'));
+const DOCS = [
+  'README.md',
+  ...readdirSync(join(APP_ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
+const examples = DOCS.flatMap((file) =>
+  readmeExamples(readFileSync(join(APP_ROOT, file), 'utf8')).map((e) => ({ ...e, file })),
+);
 let host: RunningHost;
 
 beforeAll(async () => {
@@ -87,21 +96,27 @@ afterAll(async () => {
   await host?.stop();
 });
 
-describe('the README curl examples', () => {
-  it('are there, one per function in both dialects', () => {
+describe('the curl examples of the README and the docs', () => {
+  it('are there, one per function in both dialects, and the README has every dialect', () => {
     expect(examples.length).toBeGreaterThanOrEqual(12);
+    const readme = examples.filter((e) => e.file === 'README.md').map((e) => e.command);
+    expect(readme.some((c) => c.includes('"step":'))).toBe(true);
+    expect(readme.some((c) => c.includes('microsoft.graph.authenticationEvent.'))).toBe(true);
+    expect(readme.some((c) => !c.includes('"step":') && !c.includes('authenticationEvent'))).toBe(
+      true,
+    );
     for (const name of ['ValidateProfile', 'GetProfile', 'EnrichToken', 'health']) {
       expect(examples.some((e) => e.command.includes(`/api/${name}`))).toBe(true);
     }
   });
 
-  it.each(examples.map((e) => [e.command.split('\n')[0] ?? '', e] as const))(
-    '%s … prints what the README shows',
-    async (_title, example) => {
+  it.each(examples.map((e) => [e.file, e.command.split('\n')[0] ?? '', e] as const))(
+    '%s: %s … prints what it shows',
+    async (_file, _title, example) => {
       const actual = await runCurl(example.command, host.baseUrl);
       expect(
         matches(actual, example.expected),
-        `got:\n${actual}\nREADME shows:\n${example.expected}`,
+        `got:\n${actual}\n${example.file} shows:\n${example.expected}`,
       ).toBe(true);
     },
   );

@@ -162,8 +162,8 @@ describe.skipIf(compiled === undefined)(
       const listed = [...section.matchAll(/^\| `([A-Z_]+)`/gm)].map((m) => m[1]);
       expect(listed.length).toBeGreaterThan(5);
       expect(Object.keys(template().outputs ?? {}).sort()).toEqual(listed.sort());
-      // And the ones the top-level README tells a user `azd env get-values` shows.
-      const top = readFileSync(join(ROOT, 'README.md'), 'utf8');
+      // And the ones docs/deploy.md tells a user `azd env get-values` shows.
+      const top = readFileSync(join(ROOT, 'docs', 'deploy.md'), 'utf8');
       const shown = /`azd env get-values` shows the outputs: ([^.]*)\./.exec(top)?.[1] ?? '';
       const named = [...shown.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1] as string);
       expect(named.length).toBeGreaterThan(5);

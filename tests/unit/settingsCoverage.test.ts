@@ -1,5 +1,5 @@
 /**
- * Every setting the app reads has its place: in local.settings.sample.json, in the README, and in
+ * Every setting the app reads has its place: in local.settings.sample.json, in docs/settings.md, and in
  * the deployment (the app settings of the Function App in the ARM JSON the Bicep compiler made
  * of infra/, .artifacts/infra/main.json), or it is one of the few that are deliberately not set
  * in Azure, each with its reason. A new setting without its place in infra/ fails the build; so
@@ -77,11 +77,11 @@ describe('settings', () => {
     }
   });
 
-  it('are all in local.settings.sample.json and the README', () => {
+  it('are all in local.settings.sample.json and docs/settings.md', () => {
     const sample = JSON.parse(readFileSync(join(ROOT, 'local.settings.sample.json'), 'utf8')) as {
       Values: Record<string, string>;
     };
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const readme = readFileSync(join(ROOT, 'docs', 'settings.md'), 'utf8');
     for (const name of read) {
       expect(sample.Values, name).toHaveProperty(name);
       expect(readme, name).toContain(`\`${name}\``);
