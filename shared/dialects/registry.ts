@@ -21,11 +21,10 @@ export interface DialectRegistry {
   recognise(raw: RawClaims): DialectAdapter;
 }
 
-/** A registry of these dialects, in this order; the last is the fallback. */
-export function dialectRegistry(
-  dialects: readonly [...DialectAdapter[], DialectAdapter],
-): DialectRegistry {
-  const fallback = dialects[dialects.length - 1] as DialectAdapter;
+/** A registry of these dialects, in this order; the last (it recognises anything) is the fallback. */
+export function dialectRegistry(dialects: readonly DialectAdapter[]): DialectRegistry {
+  const fallback = dialects[dialects.length - 1];
+  if (fallback === undefined) throw new Error('A dialect registry needs at least one dialect.');
   return Object.freeze({
     dialects: Object.freeze([...dialects]),
     fallback,
