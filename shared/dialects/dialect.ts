@@ -47,6 +47,11 @@ export interface DialectAdapter<C = unknown> {
   readonly carriesAddress: boolean;
   /** A tighter budget than REQUEST_BUDGET_MS, and the setting that names it in the log. */
   readonly budget?: { readonly setting: string; ms(config: Config): number } | undefined;
+  /**
+   * False when a refused caller (a 401) is not judged by this dialect even if its body reads as
+   * one: the next dialect that recognises the body answers the refusal (true when absent).
+   */
+  readonly answersRefusals?: boolean | undefined;
   /** Whether these raw claims are this dialect's request (asked in the registry's order). */
   recognises(raw: RawClaims): boolean;
   /** The recognised request read, or the 4xx that says why it cannot be (never echoing text). */

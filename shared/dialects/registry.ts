@@ -19,6 +19,8 @@ export interface DialectRegistry {
   readonly fallback: DialectAdapter;
   /** The first dialect that recognises these claims (the fallback when none does). */
   recognise(raw: RawClaims): DialectAdapter;
+  /** The dialect that answers a refused caller (401) with this body: those that answer refusals. */
+  recogniseRefused(raw: RawClaims): DialectAdapter;
 }
 
 /** A registry of these dialects, in this order; the last (it recognises anything) is the fallback. */
@@ -29,6 +31,8 @@ export function dialectRegistry(dialects: readonly DialectAdapter[]): DialectReg
     dialects: Object.freeze([...dialects]),
     fallback,
     recognise: (raw: RawClaims) => dialects.find((d) => d.recognises(raw)) ?? fallback,
+    recogniseRefused: (raw: RawClaims) =>
+      dialects.find((d) => d.answersRefusals !== false && d.recognises(raw)) ?? fallback,
   });
 }
 

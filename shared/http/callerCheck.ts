@@ -66,7 +66,7 @@ async function refusedDialect(request: HttpRequest, deps: Deps): Promise<Dialect
   const dialects = dialectsOf(deps);
   try {
     const raw = await readClaims(request);
-    return raw.ok ? dialects.recognise(raw.value) : dialects.fallback;
+    return raw.ok ? dialects.recogniseRefused(raw.value) : dialects.fallback;
   } catch {
     return dialects.fallback;
   }

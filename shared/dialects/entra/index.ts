@@ -14,6 +14,8 @@ export const entra: DialectAdapter<EntraContext> = {
   sendsDeclaredClaims: false,
   carriesAddress: true,
   budget: { setting: 'ENTRA_REQUEST_BUDGET_MS', ms: (config) => config.entra.requestBudgetMs },
+  // A refused body is not judged as an event (a user flow's `step` in it picks that shape).
+  answersRefusals: false,
   recognises: saysEntraEvent,
   read: (raw, config) => {
     const event = readEntraEvent(raw, {
