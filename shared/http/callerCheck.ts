@@ -37,8 +37,8 @@ export async function checkCaller(
   deadline: Deadline,
 ): Promise<HttpResponseInit | undefined> {
   const caller = await deps.authenticator.authenticate(request, deadline.signal);
-  // Entra's budget is tightened in one place, when the call reads as Entra's (call.ts); the
-  // entra check's own wait for keys is bounded by the same budget (authenticate.ts).
+  // A dialect's own budget (Entra's) is tightened in one place, when the call is read (call.ts);
+  // the entra check's own wait for keys is bounded by the same budget (authenticate.ts).
   if (caller.ok) return undefined;
   refusalLog(deps).refused(caller.reasons.join('; '), (text) => context.warn(tag(context, text)));
   const error = new ApiError('Unauthorized', 401, 'The caller could not be authenticated.');
