@@ -1,6 +1,6 @@
 /**
- * EnrichToken: the user-flow "Before sending the token" connector (step PreTokenIssuance, also
- * spelled PreTokenApplicationClaims). Always Continue, with what it can read: the balance (by
+ * EnrichToken: the step before the token (a user flow's "Before sending the token" connector,
+ * Entra's OnTokenIssuanceStart). Always Continue, with what it can read: the balance (by
  * objectId, registering a new user as GetProfile does) and, for an email with an active
  * membership, the loyalty ID and promo code. Never another action; never `email`.
  * A custom-policy call gets the same claims flat: balance, loyaltyId, promoCode.
@@ -11,6 +11,7 @@ import type { Deps } from '../shared/deps';
 import { describeError } from '../shared/describeError';
 import { httpFunction, reportException, type Call } from '../shared/http/pipeline';
 import { registerHttpFunction } from '../shared/http/register';
+import { stepLabel } from '../shared/loyalty/journey';
 import { balanceOf, membershipOf } from '../shared/loyalty/rules';
 import { StorageUnavailableError } from '../shared/loyalty/ports';
 
@@ -44,9 +45,9 @@ export function makeEnrichToken(deps: Deps): HttpHandler {
     decide: async (call) => {
       const { objectId, email } = call.input;
       const options = { signal: call.deadline.signal };
-      if (call.step !== undefined && call.step !== 'PreTokenIssuance') {
+      if (call.step !== undefined && call.step !== 'beforeToken') {
         call.warn(
-          `called at ${call.step}: EnrichToken belongs to "Before sending the token" (PreTokenIssuance).`,
+          `called at ${stepLabel(call.step)}: EnrichToken belongs to "Before sending the token" (PreTokenIssuance).`,
         );
       }
       const missed: string[] = [];

@@ -26,8 +26,8 @@ function degraded(deps: Deps, scope: AnswerScope): HttpResponseInit {
 
 export function makeGetProfile(deps: Deps): HttpHandler {
   return httpFunction(deps, {
-    // A custom policy calls it for a signed-in user; a user flow may not know one yet.
-    required: { customPolicy: ['objectId'] },
+    // A direct call (a custom policy's) is for a signed-in user; a journey step may not know one yet.
+    required: ['objectId'],
     decide: async (call) => {
       const { objectId } = call.input;
       if (objectId === undefined) {

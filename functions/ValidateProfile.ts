@@ -3,9 +3,9 @@
  * message the user can act on.
  * - custom policy (validation technical profile REST-ValidateProfile): email, loyaltyId, lang
  *   in; promoCode out, or HTTP 409 with userMessage;
- * - user flow: PostAttributeCollection validates (Continue with the promo code, ValidationError,
- *   ShowBlockPage when suspended); PostFederationSignup pre-fills the loyalty ID of an active
- *   membership (ShowBlockPage when suspended).
+ * - at a journey step (user flow, Entra): after attribute collection it validates (the promo
+ *   code, a message the user can correct, or a block when suspended); before sign-up it
+ *   pre-fills the loyalty ID of an active membership (a block when suspended).
  */
 import type { HttpHandler, HttpResponseInit } from '@azure/functions';
 import { missingClaim } from '../shared/contract/errors';
@@ -17,7 +17,7 @@ import { checkLoyaltyId, membershipOf } from '../shared/loyalty/rules';
 
 /** Storage could not answer in time: the user is asked to try again (never a 5xx, never a hang). */
 function degraded(scope: AnswerScope): HttpResponseInit {
-  if (scope.step === 'PostFederationSignup' || scope.step === 'PreTokenIssuance') {
+  if (scope.step === 'beforeSignUp' || scope.step === 'beforeToken') {
     return scope.answer({ kind: 'continue', claims: {} });
   }
   return scope.answer({
@@ -68,8 +68,8 @@ async function validate(call: Call, deps: Deps): Promise<HttpResponseInit> {
     {
       attempts: deps.attempts,
       breaker: deps.counterBreaker,
-      // User flows send no address: an attribute of that name would be the user's own text.
-      address: call.dialect === 'userFlow' ? undefined : addressKey(call.input.ipAddress),
+      // Only a dialect that carries the user's address gives one (never the user's own text).
+      address: addressKey(call.address),
       maxFailures: deps.config.maxFailedValidations,
       maxFailuresPerEmail: deps.config.maxFailedValidationsPerEmail,
       windowMs: deps.config.failedValidationWindowMs,
@@ -106,17 +106,17 @@ async function validate(call: Call, deps: Deps): Promise<HttpResponseInit> {
 
 export function makeValidateProfile(deps: Deps): HttpHandler {
   return httpFunction(deps, {
-    // B2C's validation technical profile always sends the email it validates.
-    required: { customPolicy: ['email'] },
+    // A validation technical profile always sends the email it validates.
+    required: ['email'],
     decide: async (call) => {
-      if (call.step === 'PreTokenIssuance') {
+      if (call.step === 'beforeToken') {
         call.warn(
           'called at PreTokenIssuance: connect EnrichToken to "Before sending the token" and ValidateProfile to "Before creating the user". Answered Continue.',
         );
         call.track('misconfigured');
         return call.answer({ kind: 'continue', claims: {} });
       }
-      if (call.step === 'PostFederationSignup') return prefill(call, deps, call.input.email);
+      if (call.step === 'beforeSignUp') return prefill(call, deps, call.input.email);
       return validate(call, deps);
     },
     degraded,

@@ -4,6 +4,7 @@
  */
 import type { Authenticator } from './auth/authenticate';
 import type { Config } from './config';
+import type { DialectRegistry } from './dialects/registry';
 import type { AttemptStore } from './loyalty/ports';
 import type { CounterBreaker } from './loyalty/throttle';
 import type { LoyaltyRepository } from './loyalty/ports';
@@ -20,4 +21,6 @@ export interface Deps {
   readonly counterBreaker: CounterBreaker;
   readonly telemetry: Telemetry;
   readonly clock: () => Date;
+  /** The caller dialects the pipeline recognises: dialects/registry.ts's DIALECTS unless given. */
+  readonly dialects?: DialectRegistry | undefined;
 }

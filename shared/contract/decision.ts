@@ -1,7 +1,7 @@
 /**
  * The neutral decision a function makes, whatever the caller's dialect: go on (with claims), let
- * the user correct what they entered, or stop them. One adapter per dialect turns it into the
- * wire answer: customPolicy.ts, userFlow.ts, entra.ts (answers.ts picks the one).
+ * the user correct what they entered, or stop them. The caller's dialect (shared/dialects/, one
+ * folder each) turns it into the wire answer.
  */
 
 /** Claims the functions return, by their neutral (custom policy) names. */

@@ -1,7 +1,7 @@
 /**
- * The error taxonomy: every answer that is not a business decision. One mapper
- * (shared/contract/answers.ts `errorAnswer`) turns these into the wire shape of the caller's
- * dialect; anything else thrown becomes `internal`.
+ * The error taxonomy: every answer that is not a business decision. The caller's dialect
+ * (shared/dialects/, its `error`) turns these into its wire shape; anything else thrown becomes
+ * `internal`.
  */
 import type { MessageKey } from '../i18n/messages';
 

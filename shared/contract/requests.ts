@@ -1,8 +1,9 @@
 /**
- * Reading the claims B2C sends, in every way it sends them:
+ * Reading the claims callers send, in every way they send them (which dialect a request is,
+ * and what its claims mean, is the dialects' part: shared/dialects/):
  * - custom policies: SendClaimsIn Body (POST JSON), Form (POST urlencoded), QueryString (GET),
  *   Header (GET, one header per claim);
- * - user flows (API connectors): POST JSON with `step`, `ui_locales`, `client_id`, attributes.
+ * - user flows (API connectors) and Entra events: POST JSON.
  * Any claim may be missing (B2C leaves out claims with no value). A number where a string is
  * expected counts as its text.
  */
@@ -15,11 +16,6 @@ import { ApiError, badRequest, payloadTooLarge, unsupportedMediaType } from './e
 
 export const MAX_BODY_BYTES = 64 * 1024;
 export { MAX_CLAIM_LENGTH, type ClaimName, type ClaimsInput } from './claimsInput';
-
-/** How the caller speaks: B2C custom policy, B2C user flow, or Entra custom authentication extension. */
-export type Dialect = 'customPolicy' | 'userFlow' | 'entra';
-
-export type UserFlowStep = 'PostFederationSignup' | 'PostAttributeCollection' | 'PreTokenIssuance';
 
 /** Canonical name → accepted spellings, best first (matched case-insensitively). */
 const SPELLINGS: Readonly<Record<ClaimName, readonly string[]>> = {
@@ -102,33 +98,6 @@ export function canonicalClaims(raw: RawClaims): Parsed<ClaimsInput> {
     );
   }
   return { ok: true, value: input };
-}
-
-const STEPS: Readonly<Record<string, UserFlowStep>> = {
-  postfederationsignup: 'PostFederationSignup',
-  postattributecollection: 'PostAttributeCollection',
-  pretokenissuance: 'PreTokenIssuance',
-  pretokenapplicationclaims: 'PreTokenIssuance',
-};
-
-/** A request with a `step` claim is a user-flow API connector; anything else a custom policy. */
-export function dialectOf(raw: RawClaims): Dialect {
-  for (const key of raw.keys()) if (key.toLowerCase() === 'step') return 'userFlow';
-  return 'customPolicy';
-}
-
-/** `PreTokenIssuance` and its other documented spelling `PreTokenApplicationClaims` are one step. */
-export function parseStep(step: string | undefined): Parsed<UserFlowStep> {
-  const known = step === undefined ? undefined : STEPS[step.trim().toLowerCase()];
-  if (known === undefined) {
-    return fail(
-      badRequest(
-        'UnknownStep',
-        'The step must be PostFederationSignup, PostAttributeCollection or PreTokenIssuance (PreTokenApplicationClaims).',
-      ),
-    );
-  }
-  return { ok: true, value: known };
 }
 
 function mediaType(request: HttpRequest): { type: string; charset: string | undefined } {

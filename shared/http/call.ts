@@ -1,36 +1,33 @@
 /**
- * A call as a function body sees it: the claims under their canonical names, the dialect and
- * step, the language, the request's deadline, and how to answer, log and record in the caller's
+ * A call as a function body sees it: the claims under their canonical names, the journey step,
+ * the language, the request's deadline, and how to answer, log and record in the caller's
  * dialect. `parseCall` builds it from the request, or answers the 4xx that says why it cannot.
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { createHmac } from 'node:crypto';
-import { answer, errorAnswer } from '../contract/answers';
 import type { Decision } from '../contract/decision';
-import { readEntraEvent, type EntraContext } from '../contract/entraEvent';
-import { ApiError, badRequest, missingClaim } from '../contract/errors';
+import { ApiError, missingClaim } from '../contract/errors';
 import {
   canonicalClaims,
-  type ClaimName,
-  dialectOf,
-  parseStep,
   readClaims,
+  type ClaimName,
   type ClaimsInput,
-  type Dialect,
-  type UserFlowStep,
 } from '../contract/requests';
+import { DIALECTS, type DialectAdapter, type DialectRegistry } from '../dialects/registry';
 import type { Deps } from '../deps';
 import { chooseLanguage, CLAIM_RESOLVER_NAME } from '../i18n/language';
 import { message, type Language, type MessageKey } from '../i18n/messages';
 import { emailDomain, normalizeEmail } from '../loyalty/email';
+import { stepLabel, type JourneyStep } from '../loyalty/journey';
 import type { TelemetryProperties } from '../telemetry/telemetry';
 import type { Deadline } from './deadline';
 
 /** How to answer in the caller's dialect: all a degraded answer needs. */
 export interface AnswerScope {
-  readonly dialect: Dialect;
-  /** Set for user-flow and Entra calls (an Entra event maps onto the user-flow step). */
-  readonly step: UserFlowStep | undefined;
+  /** The caller's dialect (shared/dialects/): how the call was read and is answered. */
+  readonly dialect: DialectAdapter;
+  /** The step of the journey the call is made at; undefined for a direct call. */
+  readonly step: JourneyStep | undefined;
   readonly language: Language;
   message(key: MessageKey, values?: Readonly<Record<string, string>>): string;
   answer(decision: Decision): HttpResponseInit;
@@ -39,8 +36,8 @@ export interface AnswerScope {
 export interface Call extends AnswerScope {
   readonly functionName: string;
   readonly input: ClaimsInput;
-  /** Set for Entra calls. */
-  readonly entra: EntraContext | undefined;
+  /** The user's IP address, when the dialect carries it (an `ipAddress` claim of its own). */
+  readonly address: string | undefined;
   readonly requestId: string;
   readonly context: InvocationContext;
   /** The request's deadline: pass `deadline.signal` to every I/O call. */
@@ -82,10 +79,11 @@ export class ScopedAnswer implements AnswerScope {
   constructor(
     protected readonly deps: Deps,
     readonly context: InvocationContext,
-    readonly dialect: Dialect,
-    readonly step: UserFlowStep | undefined,
+    readonly dialect: DialectAdapter,
+    readonly step: JourneyStep | undefined,
     readonly language: Language,
-    readonly entra: EntraContext | undefined = undefined,
+    /** What the dialect read from the request, for its answer. */
+    protected readonly dialectContext: unknown = undefined,
   ) {}
 
   message(key: MessageKey, values?: Readonly<Record<string, string>>): string {
@@ -93,50 +91,56 @@ export class ScopedAnswer implements AnswerScope {
   }
 
   answer(decision: Decision): HttpResponseInit {
-    return answer(decision, {
-      dialect: this.dialect,
+    return this.dialect.answer(decision, {
       step: this.step,
+      context: this.dialectContext,
       requestId: this.context.invocationId,
       extensionsAppId: this.deps.config.extensionsAppId,
       warn: (text) => this.context.warn(tag(this.context, text)),
-      entra: this.entra,
     });
   }
 }
 
-/** The answer scope of a call whose claims are not (or not yet) known. */
-export function answerScope(
-  deps: Deps,
-  context: InvocationContext,
-  dialect: Dialect,
-  step: UserFlowStep | undefined,
-  language: Language,
-): AnswerScope {
-  return new ScopedAnswer(deps, context, dialect, step, language);
+/** The dialects of these deps: the registry's unless a test gives its own. */
+export function dialectsOf(deps: Deps): DialectRegistry {
+  return deps.dialects ?? DIALECTS;
+}
+
+/** The answer scope of a call not (or not yet) read: the fallback dialect's, without a step. */
+export function answerScope(deps: Deps, context: InvocationContext): AnswerScope {
+  return new ScopedAnswer(
+    deps,
+    context,
+    dialectsOf(deps).fallback,
+    undefined,
+    deps.config.defaultLanguage,
+  );
 }
 
 class ParsedCall extends ScopedAnswer implements Call {
   readonly functionName: string;
   readonly requestId: string;
+  readonly address: string | undefined;
 
   constructor(
     deps: Deps,
     context: InvocationContext,
-    dialect: Dialect,
-    step: UserFlowStep | undefined,
+    dialect: DialectAdapter,
+    step: JourneyStep | undefined,
     language: Language,
-    entra: EntraContext | undefined,
+    dialectContext: unknown,
     readonly input: ClaimsInput,
     readonly deadline: Deadline,
     private readonly reject: (
       error: ApiError,
-      dialect: Dialect,
+      dialect: DialectAdapter,
       language?: Language,
     ) => HttpResponseInit,
   ) {
-    super(deps, context, dialect, step, language, entra);
+    super(deps, context, dialect, step, language, dialectContext);
     this.functionName = context.functionName;
     this.requestId = context.invocationId;
+    this.address = dialect.carriesAddress ? input.ipAddress : undefined;
   }
 
   fail(error: ApiError): HttpResponseInit {
@@ -164,8 +168,8 @@ class ParsedCall extends ScopedAnswer implements Call {
     this.deps.telemetry.trackEvent(this.functionName, {
       function: this.functionName,
       invocationId: this.requestId,
-      dialect: this.dialect,
-      step: this.step,
+      dialect: this.dialect.name,
+      step: stepLabel(this.step),
       outcome,
       language: this.language,
       correlationId: guidOrNothing(this.input.correlationId),
@@ -175,52 +179,46 @@ class ParsedCall extends ScopedAnswer implements Call {
   }
 }
 
+/**
+ * `required`: claims without which a call from a dialect that sends the claims it declares (a
+ * custom policy's) is a 400 MissingClaim, before any decision.
+ */
 export async function parseCall(
   request: HttpRequest,
   context: InvocationContext,
   deps: Deps,
   deadline: Deadline,
-  required: Partial<Record<Dialect, readonly ClaimName[]>> = {},
+  required: readonly ClaimName[] = [],
 ): Promise<CallParse> {
   const requestId = context.invocationId;
   const acceptLanguage = request.headers.get('accept-language');
-  const reject = (error: ApiError, dialect: Dialect, language?: Language): HttpResponseInit => {
+  const dialects = dialectsOf(deps);
+  const reject = (
+    error: ApiError,
+    dialect: DialectAdapter,
+    language?: Language,
+  ): HttpResponseInit => {
     const lang =
       language ?? chooseLanguage({ acceptLanguage }, deps.config.defaultLanguage).language;
     context.warn(
       tag(context, `rejected (${error.status} ${error.code}): ${error.developerMessage}`),
     );
-    return errorAnswer(error, message(lang, error.userMessageKey), dialect, requestId);
+    return dialect.error(error, message(lang, error.userMessageKey), requestId);
   };
-  const failWith = (error: ApiError, dialect: Dialect, language?: Language): CallParse => ({
+  const failWith = (error: ApiError, dialect: DialectAdapter, language?: Language): CallParse => ({
     ok: false,
     response: reject(error, dialect, language),
   });
 
   const raw = await readClaims(request);
-  if (!raw.ok) return failWith(raw.error, 'customPolicy');
-  const entraEvent = readEntraEvent(raw.value, {
-    loyaltyId: deps.config.entra.loyaltyIdAttribute,
-    promoCode: deps.config.entra.promoCodeAttribute,
-    extensionsAppId: deps.config.extensionsAppId,
-    trustUserMail: deps.config.entra.trustUserMail,
-  });
-  if (entraEvent.kind === 'invalid') {
-    return failWith(badRequest(entraEvent.code, entraEvent.problem), 'entra');
-  }
-  const entra = entraEvent.kind === 'event' ? entraEvent.context : undefined;
-  if (entraEvent.kind === 'event' && entraEvent.untrustedEmail) {
-    context.warn(
-      tag(
-        context,
-        'the Entra event names an email only in user.mail or an attribute, not in a sign-in identity: read as no email (ENTRA_TRUST_USER_MAIL=true trusts it)',
-      ),
-    );
-  }
-  const dialect: Dialect = entra !== undefined ? 'entra' : dialectOf(raw.value);
-  // Entra waits 1 s by default (2 s at most): its budget, counted from the arrival.
-  if (dialect === 'entra') deadline.tighten(deps.config.entra.requestBudgetMs);
-  const claims = canonicalClaims(entraEvent.kind === 'event' ? entraEvent.claims : raw.value);
+  if (!raw.ok) return failWith(raw.error, dialects.fallback);
+  const dialect = dialects.recognise(raw.value);
+  const reading = dialect.read(raw.value, deps.config);
+  if (!reading.ok) return failWith(reading.error, dialect);
+  if (reading.value.warning !== undefined) context.warn(tag(context, reading.value.warning));
+  // A dialect's own budget (Entra waits 1 s by default, 2 s at most), counted from the arrival.
+  if (dialect.budget !== undefined) deadline.tighten(dialect.budget.ms(deps.config));
+  const claims = canonicalClaims(reading.value.claims);
   if (!claims.ok) return failWith(claims.error, dialect);
   const input = claims.value;
 
@@ -241,22 +239,20 @@ export async function parseCall(
     );
   }
 
-  let step: UserFlowStep | undefined = entra?.step;
-  if (dialect === 'userFlow') {
-    const parsed = parseStep(input.step);
-    if (!parsed.ok) return failWith(parsed.error, dialect, choice.language);
-    step = parsed.value;
-  }
-  const missing = required[dialect]?.find((name) => input[name] === undefined);
+  const step = dialect.step(input, reading.value.context);
+  if (!step.ok) return failWith(step.error, dialect, choice.language);
+  const missing = dialect.sendsDeclaredClaims
+    ? required.find((name) => input[name] === undefined)
+    : undefined;
   if (missing !== undefined) return failWith(missingClaim(missing), dialect, choice.language);
 
   const call = new ParsedCall(
     deps,
     context,
     dialect,
-    step,
+    step.value,
     choice.language,
-    entra,
+    reading.value.context,
     input,
     deadline,
     reject,

@@ -1,19 +1,19 @@
 /**
  * The first link of the chain: the caller check (API_AUTH), within the request's deadline. A
  * refused caller gets 401 with a generic body in its dialect (a user-flow connector's
- * ValidationError shape, the custom-policy error shape for everyone else; the body is read for
+ * ValidationError shape, the API's error body for everyone else; the body is read for
  * that only once the caller is refused) and the configured schemes' challenges; the precise
  * reason goes to the log only (it never holds the secret), as an aggregate
  * (refusals.ts): once per distinct reason and minute, and one CallerRefused event a minute.
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { errorAnswer } from '../contract/answers';
 import { ApiError } from '../contract/errors';
-import { dialectOf, readClaims, type Dialect } from '../contract/requests';
+import { readClaims } from '../contract/requests';
+import type { DialectAdapter } from '../dialects/registry';
 import type { Deps } from '../deps';
 import { chooseLanguage } from '../i18n/language';
 import { message } from '../i18n/messages';
-import { tag } from './call';
+import { dialectsOf, tag } from './call';
 import type { Deadline } from './deadline';
 import { RefusalLog } from './refusals';
 
@@ -37,8 +37,8 @@ export async function checkCaller(
   deadline: Deadline,
 ): Promise<HttpResponseInit | undefined> {
   const caller = await deps.authenticator.authenticate(request, deadline.signal);
-  // Entra's budget is tightened in one place, when the call reads as Entra's (call.ts); the
-  // entra check's own wait for keys is bounded by the same budget (authenticate.ts).
+  // A dialect's own budget (Entra's) is tightened in one place, when the call is read (call.ts);
+  // the entra check's own wait for keys is bounded by the same budget (authenticate.ts).
   if (caller.ok) return undefined;
   refusalLog(deps).refused(caller.reasons.join('; '), (text) => context.warn(tag(context, text)));
   const error = new ApiError('Unauthorized', 401, 'The caller could not be authenticated.');
@@ -46,10 +46,10 @@ export async function checkCaller(
     { acceptLanguage: request.headers.get('accept-language') },
     deps.config.defaultLanguage,
   ).language;
-  const response = errorAnswer(
+  const dialect = await refusedDialect(request, deps);
+  const response = dialect.error(
     error,
     message(language, error.userMessageKey),
-    await refusedDialect(request),
     context.invocationId,
   );
   if (caller.challenges.length > 0) {
@@ -61,12 +61,13 @@ export async function checkCaller(
   return response;
 }
 
-/** The dialect of a refused call, from its claims; unreadable claims read as a custom policy's. */
-async function refusedDialect(request: HttpRequest): Promise<Dialect> {
+/** The dialect of a refused call, from its claims; unreadable claims read as the fallback's. */
+async function refusedDialect(request: HttpRequest, deps: Deps): Promise<DialectAdapter> {
+  const dialects = dialectsOf(deps);
   try {
     const raw = await readClaims(request);
-    return raw.ok ? dialectOf(raw.value) : 'customPolicy';
+    return raw.ok ? dialects.recogniseRefused(raw.value) : dialects.fallback;
   } catch {
-    return 'customPolicy';
+    return dialects.fallback;
   }
 }

@@ -13,7 +13,7 @@ import { tag, type AnswerScope, type Call } from './call';
 import { DeadlineExceeded, type Deadline } from './deadline';
 
 function budgetSetting(scope: AnswerScope): string {
-  return scope.dialect === 'entra' ? 'ENTRA_REQUEST_BUDGET_MS' : 'REQUEST_BUDGET_MS';
+  return scope.dialect.budget?.setting ?? 'REQUEST_BUDGET_MS';
 }
 
 /**
@@ -54,7 +54,7 @@ export function answerFailure(error: unknown, at: FailureScope): HttpResponseIni
       deps.telemetry.trackEvent(context.functionName, {
         function: context.functionName,
         invocationId: context.invocationId,
-        dialect: scope.dialect,
+        dialect: scope.dialect.name,
         outcome: 'unavailable',
         reason,
       });

@@ -12,7 +12,7 @@ import type {
   HttpResponseInit,
   InvocationContext,
 } from '@azure/functions';
-import type { ClaimName, Dialect } from '../contract/requests';
+import type { ClaimName } from '../contract/requests';
 import type { Deps } from '../deps';
 import { answerScope, parseCall, type AnswerScope, type Call } from './call';
 import { checkCaller } from './callerCheck';
@@ -25,8 +25,11 @@ export { reportException } from './failure';
 
 /** A function's own part: what it needs, its decision, and its answer when that fails. */
 export interface FunctionSpec {
-  /** Claims without which a call of the dialect is a 400 (MissingClaim), before any decision. */
-  readonly required?: Partial<Record<Dialect, readonly ClaimName[]>>;
+  /**
+   * Claims without which a call from a dialect that sends the claims it declares (a custom
+   * policy's InputClaims) is a 400 (MissingClaim), before any decision.
+   */
+  readonly required?: readonly ClaimName[];
   readonly decide: (call: Call) => Promise<HttpResponseInit>;
   /** What the caller gets when the decision cannot be made: never a 5xx. */
   readonly degraded: (scope: AnswerScope) => HttpResponseInit;
@@ -38,7 +41,7 @@ export function httpFunction(deps: Deps, spec: FunctionSpec): HttpHandler {
     context: InvocationContext,
     deadline: Deadline,
   ): Promise<{ response: HttpResponseInit; scope: AnswerScope }> => {
-    let scope = answerScope(deps, context, 'customPolicy', undefined, deps.config.defaultLanguage);
+    let scope = answerScope(deps, context);
     let call: Call | undefined;
     try {
       const refused = await checkCaller(request, context, deps, deadline);
@@ -63,7 +66,7 @@ export function httpFunction(deps: Deps, spec: FunctionSpec): HttpHandler {
     trackRequest(deps.telemetry, request, context, {
       status: response.status ?? 200,
       startedAt,
-      dialect: scope.dialect,
+      dialect: scope.dialect.name,
       step: scope.step,
     });
     return response;

@@ -18,7 +18,7 @@ import {
   type TimerHandler,
 } from '@azure/functions';
 import { ConfigError, functionsAuthLevel } from '../config';
-import { errorAnswer } from '../contract/answers';
+import { errorAnswer } from '../dialects/registry';
 import { internalError } from '../contract/errors';
 import type { Deps } from '../deps';
 import { describeError } from '../describeError';

@@ -1,6 +1,6 @@
 /** The last link of the chain: one telemetry request per call, its URL without the query. */
 import type { HttpRequest, InvocationContext } from '@azure/functions';
-import type { Dialect, UserFlowStep } from '../contract/requests';
+import { stepLabel, type JourneyStep } from '../loyalty/journey';
 import type { Telemetry } from '../telemetry/telemetry';
 
 export function trackRequest(
@@ -10,8 +10,9 @@ export function trackRequest(
   outcome: {
     readonly status: number;
     readonly startedAt: number;
-    readonly dialect: Dialect;
-    readonly step: UserFlowStep | undefined;
+    /** The dialect's name. */
+    readonly dialect: string;
+    readonly step: JourneyStep | undefined;
   },
 ): void {
   if (!telemetry.enabled) return;
@@ -27,7 +28,7 @@ export function trackRequest(
       function: context.functionName,
       invocationId: context.invocationId,
       dialect: outcome.dialect,
-      step: outcome.step,
+      step: stepLabel(outcome.step),
     },
   });
 }

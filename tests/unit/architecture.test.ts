@@ -1,7 +1,8 @@
 /**
  * The shape of the code, checked on its import graph: no cycle anywhere, dependencies pointing
- * inward (functions → http/contract/auth → loyalty ← storage), the CLI free of the request
- * schemas, and files small enough to read in one sitting.
+ * inward (functions → http/dialects/auth → contract → loyalty ← storage), each caller dialect
+ * one folder that only the registry names, the CLI free of the request schemas, and files
+ * small enough to read in one sitting.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -123,17 +124,75 @@ describe('the import graph', () => {
   });
 
   it.each([
-    ['shared/storage/', ['shared/http/', 'shared/contract/', 'shared/auth/', 'shared/runtime.ts']],
-    ['shared/contract/', ['shared/http/', 'shared/storage/', 'shared/auth/', 'shared/runtime.ts']],
-    ['shared/auth/', ['shared/http/', 'shared/storage/', 'shared/contract/', 'shared/loyalty/']],
+    [
+      'shared/storage/',
+      ['shared/http/', 'shared/dialects/', 'shared/contract/', 'shared/auth/', 'shared/runtime.ts'],
+    ],
+    ['shared/dialects/', ['shared/http/', 'shared/storage/', 'shared/auth/', 'shared/runtime.ts']],
+    [
+      'shared/contract/',
+      ['shared/http/', 'shared/dialects/', 'shared/storage/', 'shared/auth/', 'shared/runtime.ts'],
+    ],
+    [
+      'shared/auth/',
+      [
+        'shared/http/',
+        'shared/dialects/',
+        'shared/storage/',
+        'shared/contract/',
+        'shared/loyalty/',
+      ],
+    ],
     [
       'shared/telemetry/',
-      ['shared/http/', 'shared/storage/', 'shared/contract/', 'shared/loyalty/'],
+      [
+        'shared/http/',
+        'shared/dialects/',
+        'shared/storage/',
+        'shared/contract/',
+        'shared/loyalty/',
+      ],
     ],
     ['shared/', ['functions/', 'scripts/', 'bench/']],
     ['functions/', ['scripts/', 'bench/', 'shared/storage/table', 'shared/runtime.ts']],
   ])('keeps %s away from %j', (from, forbidden) => {
     expect(violations(from, forbidden)).toEqual([]);
+  });
+
+  it('keeps each dialect in its folder: outside shared/dialects/, the app names none of them', () => {
+    // Only registry.ts lists the folders; the pipeline and functions know the interface
+    // (dialect.ts, through the registry). The operator CLIs (scripts/) may know one tenant kind.
+    const app = files.filter(
+      (f) =>
+        (f.startsWith('functions/') || f.startsWith('shared/')) &&
+        !f.startsWith('shared/dialects/'),
+    );
+    const reaching = app.flatMap((f) =>
+      (graph.get(f) ?? [])
+        .filter((t) => /^shared\/dialects\/[^/]+\//.test(t))
+        .map((t) => `${f} → ${t}`),
+    );
+    expect(reaching).toEqual([]);
+  });
+
+  it('keeps dialect names and their step names out of the pipeline and the functions', () => {
+    const pipeline = files.filter(
+      (f) =>
+        f.startsWith('functions/') ||
+        // register.ts is the composition root, moving out of http/ (it still names the
+        // fallback's error shape by name).
+        (f.startsWith('shared/http/') && f !== 'shared/http/register.ts'),
+    );
+    const naming = pipeline.filter((f) => {
+      const code = readFileSync(join(ROOT, f), 'utf8');
+      return (
+        /'(customPolicy|userFlow|entra)'/.test(code) ||
+        /\bstep\s*[!=]==\s*'(PostFederationSignup|PostAttributeCollection|PreTokenIssuance)'/.test(
+          code,
+        )
+      );
+    });
+    expect(naming).toEqual([]);
   });
 
   it('lets the loyalty CLI load a member file without compiling a request schema', () => {

@@ -77,7 +77,7 @@ describe('OnTokenIssuanceStart (EnrichToken)', () => {
 
   it("keeps the claims under Entra's 3 KB, leaving the largest out and saying so", async () => {
     const huge = 'x'.repeat(3200);
-    const claims = (await import('../../shared/contract/entra')).withinClaimsLimit(
+    const claims = (await import('../../shared/dialects/entra/answer')).withinClaimsLimit(
       { balance: '1.00', promoCode: huge },
       (text) => expect(text).toContain('promoCode'),
     );

@@ -5,7 +5,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalClaims, dialectOf } from '../../shared/contract/requests';
+import { canonicalClaims } from '../../shared/contract/requests';
+import { DIALECTS } from '../../shared/dialects/registry';
 import {
   buildRestRequest,
   callRestProfile,
@@ -105,7 +106,7 @@ describe('the shipped policy', () => {
     ] as const) {
       const sent = buildRestRequest(tp, claims, shipped).sent;
       const raw = new Map(Object.entries(sent));
-      expect(dialectOf(raw)).toBe('customPolicy');
+      expect(DIALECTS.recognise(raw).name).toBe('customPolicy');
       const parsed = canonicalClaims(raw);
       expect(parsed.ok).toBe(true);
       if (parsed.ok) expect(Object.keys(parsed.value).sort()).toEqual(Object.keys(sent).sort());

@@ -4,7 +4,7 @@
  * API settings that agree with them.
  */
 import type { OutputClaims } from '../../../shared/contract/decision';
-import type { EntraEvent } from '../../../shared/contract/entraEvent';
+import type { EntraEvent } from '../../../shared/dialects/entra/event';
 import type { EntraOptions } from './options';
 
 /** Microsoft Graph's own application id (its service principal holds the app roles). */

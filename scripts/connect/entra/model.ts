@@ -2,7 +2,7 @@
  * The Graph objects `connect entra` reads, as far as it reads them (Microsoft's Graph reference
  * names every property), and the snapshot of the tenant it plans from.
  */
-import type { EntraEvent } from '../../../shared/contract/entraEvent';
+import type { EntraEvent } from '../../../shared/dialects/entra/event';
 
 export interface GraphApplication {
   readonly id: string;

@@ -1,5 +1,5 @@
 /** The command line of `npm run connect -- entra`: its options, checked, and its usage. */
-import type { EntraEvent } from '../../../shared/contract/entraEvent';
+import type { EntraEvent } from '../../../shared/dialects/entra/event';
 import { parseBaseUrl, parseGuid } from '../../policy/args';
 import { UsageError } from '../../policy/model';
 import { COMMON_USAGE, parseConnectArgs } from '../common';

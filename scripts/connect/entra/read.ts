@@ -4,7 +4,7 @@
  * found by type and target URL, the listener that calls the token extension, the user flow, the
  * claims-mapping policy found by name, and each --app with its service principal.
  */
-import type { EntraEvent } from '../../../shared/contract/entraEvent';
+import type { EntraEvent } from '../../../shared/dialects/entra/event';
 import type { GraphClient } from '../graph';
 import { ADVANCED_QUERY, PATHS, PERMISSION } from './calls';
 import {

@@ -4,7 +4,7 @@
  * policy → its assignments → acceptMappedClaims). A step that creates something records its id
  * in `live`, where the later steps read it; nothing is written before the plan is accepted.
  */
-import type { EntraEvent } from '../../../shared/contract/entraEvent';
+import type { EntraEvent } from '../../../shared/dialects/entra/event';
 import type { GraphClient } from '../graph';
 import type { PlanStep } from '../plan';
 import { PATHS, PERMISSION } from './calls';

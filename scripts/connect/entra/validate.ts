@@ -3,7 +3,7 @@
  * validateAuthenticationConfiguration, v1.0, by id, no body): its errors fail the command,
  * its warnings are printed. Read-only: it runs on a dry run too, for the extensions that exist.
  */
-import type { EntraEvent } from '../../../shared/contract/entraEvent';
+import type { EntraEvent } from '../../../shared/dialects/entra/event';
 import type { GraphClient } from '../graph';
 import { PATHS, PERMISSION } from './calls';
 

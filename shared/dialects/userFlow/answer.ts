@@ -5,15 +5,19 @@
  * decision the step does not allow is answered Continue, and the misconfiguration told.
  */
 import type { HttpResponseInit } from '@azure/functions';
-import { definedClaims, type Decision, type OutputClaims } from './decision';
-import type { ApiError } from './errors';
-import { jsonResponse } from './json';
-import type { UserFlowStep } from './requests';
-import type { UserFlowBlockPage, UserFlowContinue, UserFlowValidationError } from './responses';
-import { API_VERSION } from './version';
+import { definedClaims, type Decision, type OutputClaims } from '../../contract/decision';
+import type { ApiError } from '../../contract/errors';
+import { jsonResponse } from '../../contract/json';
+import type {
+  UserFlowBlockPage,
+  UserFlowContinue,
+  UserFlowValidationError,
+} from '../../contract/responses';
+import { API_VERSION } from '../../contract/version';
+import { stepLabel, type JourneyStep } from '../../loyalty/journey';
 
 export interface UserFlowContext {
-  readonly step: UserFlowStep | undefined;
+  readonly step: JourneyStep | undefined;
   readonly requestId: string;
   /** b2c-extensions-app id without hyphens: claims are named extension_<id>_name. */
   readonly extensionsAppId: string | undefined;
@@ -37,9 +41,9 @@ function userFlowContinue(claims: OutputClaims, ctx: UserFlowContext): HttpRespo
 }
 
 export function userFlowAnswer(decision: Decision, ctx: UserFlowContext): HttpResponseInit {
-  const step = ctx.step ?? 'PostAttributeCollection';
+  const step = ctx.step ?? 'afterAttributeCollection';
   if (decision.kind === 'continue') return userFlowContinue(decision.claims, ctx);
-  if (decision.kind === 'invalid' && step === 'PostAttributeCollection') {
+  if (decision.kind === 'invalid' && step === 'afterAttributeCollection') {
     const body: UserFlowValidationError = {
       version: API_VERSION,
       status: 400,
@@ -50,7 +54,7 @@ export function userFlowAnswer(decision: Decision, ctx: UserFlowContext): HttpRe
     };
     return jsonResponse(400, body);
   }
-  if (decision.kind === 'block' && step !== 'PreTokenIssuance') {
+  if (decision.kind === 'block' && step !== 'beforeToken') {
     const body: UserFlowBlockPage = {
       version: API_VERSION,
       action: 'ShowBlockPage',
@@ -61,7 +65,7 @@ export function userFlowAnswer(decision: Decision, ctx: UserFlowContext): HttpRe
     return jsonResponse(200, body);
   }
   ctx.warn(
-    `A ${decision.kind === 'invalid' ? 'ValidationError' : 'ShowBlockPage'} (${decision.code}) is not allowed at step ${step}; answered Continue.`,
+    `A ${decision.kind === 'invalid' ? 'ValidationError' : 'ShowBlockPage'} (${decision.code}) is not allowed at step ${stepLabel(step)}; answered Continue.`,
   );
   return userFlowContinue({}, ctx);
 }

@@ -1,11 +1,11 @@
 /**
  * The Entra dialect's answers: a decision at an event, in Entra's format, with the documented
- * spelling of every type (reading the events: entraEvent.ts).
+ * spelling of every type (reading the events: event.ts).
  */
 import type { HttpResponseInit } from '@azure/functions';
-import { definedClaims, type Decision } from './decision';
-import type { EntraContext } from './entraEvent';
-import { jsonResponse } from './json';
+import { definedClaims, type Decision } from '../../contract/decision';
+import type { EntraContext } from './event';
+import { jsonResponse } from '../../contract/json';
 
 /** Entra's limit on the claims one provider returns: keys and values together. */
 export const ENTRA_CLAIMS_LIMIT_BYTES = 3 * 1024;

@@ -1,27 +1,28 @@
 /**
  * Reading the third dialect: Microsoft Entra External ID custom authentication extensions.
  *
- * Each event maps onto the step of the same moment in a B2C user flow, so the same functions
- * and rules decide and only the wire format differs:
- *   OnTokenIssuanceStart         ≈ PreTokenIssuance        → provideClaimsForToken
- *   OnAttributeCollectionStart   ≈ PostFederationSignup    → setPrefillValues | showBlockPage | continueWithDefaultBehavior
- *   OnAttributeCollectionSubmit  ≈ PostAttributeCollection → modifyAttributeValues | showValidationError | showBlockPage | continueWithDefaultBehavior
+ * Each event is a step of the journey (loyalty/journey.ts), so the same functions and rules
+ * decide and only the wire format differs:
+ *   OnTokenIssuanceStart         = beforeToken              → provideClaimsForToken
+ *   OnAttributeCollectionStart   = beforeSignUp             → setPrefillValues | showBlockPage | continueWithDefaultBehavior
+ *   OnAttributeCollectionSubmit  = afterAttributeCollection → modifyAttributeValues | showValidationError | showBlockPage | continueWithDefaultBehavior
  * Type names are matched case-insensitively (Microsoft's samples and SDK differ in casing) and
  * answered in the documented spelling.
  */
-import type { ErrorCode } from './errors';
-import { withoutExtensionPrefix } from './extensionAttribute';
-import type { RawClaims, UserFlowStep } from './requests';
+import type { ErrorCode } from '../../contract/errors';
+import { withoutExtensionPrefix } from '../../contract/extensionAttribute';
+import type { RawClaims } from '../../contract/requests';
+import type { JourneyStep } from '../../loyalty/journey';
 
 export type EntraEvent =
   'tokenIssuanceStart' | 'attributeCollectionStart' | 'attributeCollectionSubmit';
 
-const EVENTS: Readonly<Record<string, { event: EntraEvent; step: UserFlowStep }>> = {
-  tokenissuancestart: { event: 'tokenIssuanceStart', step: 'PreTokenIssuance' },
-  attributecollectionstart: { event: 'attributeCollectionStart', step: 'PostFederationSignup' },
+const EVENTS: Readonly<Record<string, { event: EntraEvent; step: JourneyStep }>> = {
+  tokenissuancestart: { event: 'tokenIssuanceStart', step: 'beforeToken' },
+  attributecollectionstart: { event: 'attributeCollectionStart', step: 'beforeSignUp' },
   attributecollectionsubmit: {
     event: 'attributeCollectionSubmit',
-    step: 'PostAttributeCollection',
+    step: 'afterAttributeCollection',
   },
 };
 
@@ -32,7 +33,7 @@ const ANSWERED =
 
 export interface EntraContext {
   readonly event: EntraEvent;
-  readonly step: UserFlowStep;
+  readonly step: JourneyStep;
   /** The request's own key of the loyalty ID attribute (e.g. extension_<appId>_loyaltyId). */
   readonly loyaltyIdKey: string;
   /** The request's own key of the promo code attribute, or its configured name. */
@@ -116,13 +117,13 @@ function attributeName(name: string, names: EntraAttributeNames): string {
   return names.extensionsAppId === undefined ? name : `extension_${names.extensionsAppId}_${name}`;
 }
 
-/**
- * Reads an Entra event, or says the body is not one. A body that says it is one (its `type` is
- * microsoft.graph.authenticationEvent.*, or its `data.@odata.type` a callout data type) is judged
- * as Entra's: an event this API does not answer, or a missing or mismatched `data.@odata.type`,
- * is `invalid`, never taken for a custom-policy call. Caller text is never echoed.
- */
-export function readEntraEvent(raw: RawClaims, names: EntraAttributeNames): EntraRead {
+/** The parts of a body that say it is an Entra event. */
+function eventTypes(raw: RawClaims): {
+  data: Json | undefined;
+  calloutType: unknown;
+  eventType: string | undefined;
+  calloutMatch: RegExpExecArray | null;
+} {
   let type: unknown;
   let dataValue: unknown;
   for (const [key, value] of raw) {
@@ -133,6 +134,23 @@ export function readEntraEvent(raw: RawClaims, names: EntraAttributeNames): Entr
   const calloutType = prop(data, '@odata.type');
   const eventType = typeof type === 'string' && EVENT_TYPE.test(type) ? type : undefined;
   const calloutMatch = typeof calloutType === 'string' ? CALLOUT_TYPE.exec(calloutType) : null;
+  return { data, calloutType, eventType, calloutMatch };
+}
+
+/** Whether the body says it is an Entra event (judged as Entra's, even when not a good one). */
+export function saysEntraEvent(raw: RawClaims): boolean {
+  const { eventType, calloutMatch } = eventTypes(raw);
+  return eventType !== undefined || calloutMatch !== null;
+}
+
+/**
+ * Reads an Entra event, or says the body is not one. A body that says it is one (its `type` is
+ * microsoft.graph.authenticationEvent.*, or its `data.@odata.type` a callout data type) is judged
+ * as Entra's: an event this API does not answer, or a missing or mismatched `data.@odata.type`,
+ * is `invalid`, never taken for a custom-policy call. Caller text is never echoed.
+ */
+export function readEntraEvent(raw: RawClaims, names: EntraAttributeNames): EntraRead {
+  const { data, calloutType, eventType, calloutMatch } = eventTypes(raw);
   if (eventType === undefined && calloutMatch === null) return { kind: 'notEntra' };
   const invalid = (code: ErrorCode, problem: string): EntraRead => ({
     kind: 'invalid',
