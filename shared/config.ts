@@ -14,14 +14,14 @@ import { withoutExtensionPrefix } from './contract/extensionAttribute';
 import { supportedLanguage } from './i18n/language';
 import { LANGUAGES, type Language } from './i18n/messages';
 import { parseMoney, type Money } from './loyalty/money';
-import { tablesAccess, type TablesAccess } from './storage/access';
+import { isDevelopmentDefault, storageBackend, type StorageBackend } from './storage/backend';
 
 export type AuthLevel = 'anonymous' | 'function' | 'admin';
 
-/** Where the tables are: all the loyalty CLI needs, and part of the app's settings. */
+/** Where the data is: all the loyalty CLI needs, and part of the app's settings. */
 export interface StorageSettings {
-  /** How Table Storage is reached: a connection string, or an endpoint and Entra ID. */
-  readonly tables: TablesAccess;
+  /** Which storage engine, and how it is reached (today Table Storage: storage/backend.ts). */
+  readonly backend: StorageBackend;
   readonly loyaltyTableName: string;
   readonly balancesTableName: string;
   readonly failedValidationsTableName: string;
@@ -190,7 +190,7 @@ export function functionsAuthLevel(env: Env = process.env): AuthLevel {
  */
 export function loadStorageSettings(env: Env = process.env): StorageSettings {
   return Object.freeze({
-    tables: tablesAccess(env),
+    backend: storageBackend(env),
     loyaltyTableName: tableName(env, 'LOYALTY_TABLE_NAME', 'LoyaltyMembers'),
     balancesTableName: tableName(env, 'BALANCES_TABLE_NAME', 'Balances'),
     failedValidationsTableName: tableName(
@@ -208,8 +208,8 @@ export function loadStorageSettings(env: Env = process.env): StorageSettings {
  * Development storage is a default for `npm start`, Core Tools, the tests and the CLI only: a
  * deployment that forgot its storage setting would start and answer every sign-up "unavailable".
  */
-function refuseDevelopmentStorage(env: Env, tables: TablesAccess): void {
-  if (tables.kind === 'connectionString' && tables.from === 'default' && !isDevelopment(env)) {
+function refuseDevelopmentStorage(env: Env, backend: StorageBackend): void {
+  if (isDevelopmentDefault(backend) && !isDevelopment(env)) {
     throw new ConfigError(
       'TABLES_CONNECTION_STRING',
       'is missing: outside AZURE_FUNCTIONS_ENVIRONMENT=Development set TABLES_CONNECTION_STRING, TABLES_ENDPOINT, AzureWebJobsStorage or AzureWebJobsStorage__tableServiceUri / AzureWebJobsStorage__accountName; development storage is not used there',
@@ -288,6 +288,6 @@ export function loadConfig(env: Env = process.env): Config {
     }),
     auth: loadAuthSettings(env),
   });
-  refuseDevelopmentStorage(env, config.tables);
+  refuseDevelopmentStorage(env, config.backend);
   return config;
 }

@@ -1,7 +1,8 @@
 /**
  * The shape of the code, checked on its import graph: no cycle anywhere, dependencies pointing
- * inward (functions → http/contract/auth → loyalty ← storage), the CLI free of the request
- * schemas, and files small enough to read in one sitting.
+ * inward (functions → http/contract/auth → loyalty ← storage), one composition root on top
+ * (shared/app.ts), one storage factory, the CLI free of the request schemas, and files small
+ * enough to read in one sitting.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -123,17 +124,54 @@ describe('the import graph', () => {
   });
 
   it.each([
-    ['shared/storage/', ['shared/http/', 'shared/contract/', 'shared/auth/', 'shared/runtime.ts']],
-    ['shared/contract/', ['shared/http/', 'shared/storage/', 'shared/auth/', 'shared/runtime.ts']],
+    ['shared/storage/', ['shared/http/', 'shared/contract/', 'shared/auth/', 'shared/app.ts']],
+    ['shared/contract/', ['shared/http/', 'shared/storage/', 'shared/auth/', 'shared/app.ts']],
+    // the pipeline is handed its parts: it neither builds them nor knows where data is kept
+    ['shared/http/', ['shared/app.ts', 'shared/storage/']],
     ['shared/auth/', ['shared/http/', 'shared/storage/', 'shared/contract/', 'shared/loyalty/']],
     [
       'shared/telemetry/',
       ['shared/http/', 'shared/storage/', 'shared/contract/', 'shared/loyalty/'],
     ],
     ['shared/', ['functions/', 'scripts/', 'bench/']],
-    ['functions/', ['scripts/', 'bench/', 'shared/storage/table', 'shared/runtime.ts']],
+    ['functions/', ['scripts/', 'bench/', 'shared/storage/']],
   ])('keeps %s away from %j', (from, forbidden) => {
     expect(violations(from, forbidden)).toEqual([]);
+  });
+
+  it('has one composition root at the top (shared/app.ts), which only the function modules import', () => {
+    expect(
+      files
+        .filter((f) => !f.startsWith('functions/'))
+        .filter((f) => (graph.get(f) ?? []).includes('shared/app.ts')),
+    ).toEqual([]);
+    for (const f of files.filter((f) => f.startsWith('functions/'))) {
+      expect(graph.get(f), f).toContain('shared/app.ts');
+    }
+  });
+
+  it('builds the storage adapters in one factory: nothing else constructs a Table adapter', () => {
+    const adapters = ['tableRepository', 'tableAttemptStore', 'tableAdmin'].map(
+      (name) => `shared/storage/table/${name}.ts`,
+    );
+    expect(
+      files
+        .filter((f) => !f.startsWith('shared/storage/'))
+        .flatMap((f) =>
+          (graph.get(f) ?? []).filter((t) => adapters.includes(t)).map((t) => `${f} → ${t}`),
+        ),
+    ).toEqual([]);
+    // within storage/, only the factory reaches the adapters from outside table/
+    expect(
+      violations('shared/storage/', adapters).filter(
+        (v) => !v.startsWith('shared/storage/table/') && !v.startsWith('shared/storage/factory.ts'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('deploys no test-only adapter: the in-memory stores live under tests/', () => {
+    expect(files.filter((f) => /memory/i.test(f) && f.startsWith('shared/'))).toEqual([]);
+    expect(existsSync(join(ROOT, 'tests/support/memoryRepository.ts'))).toBe(true);
   });
 
   it('lets the loyalty CLI load a member file without compiling a request schema', () => {

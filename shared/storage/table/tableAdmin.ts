@@ -3,11 +3,11 @@
  * serving. Single rows here; many rows through the bulk engine (bulkSave.ts).
  */
 import type { TableEntityResult } from '@azure/data-tables';
-import type { MemberAdmin, SaveMembersOptions, SaveOutcome } from '../loyalty/admin';
-import { MAX_MEMBER_PAGE_SIZE } from '../loyalty/admin';
-import { normalizeEmail } from '../loyalty/email';
-import type { LoyaltyMember } from '../loyalty/member';
-import { formatMoney, type Money } from '../loyalty/money';
+import type { MemberAdmin, SaveMembersOptions, SaveOutcome } from '../../loyalty/admin';
+import { MAX_MEMBER_PAGE_SIZE } from '../../loyalty/admin';
+import { normalizeEmail } from '../../loyalty/email';
+import type { LoyaltyMember } from '../../loyalty/member';
+import { formatMoney, type Money } from '../../loyalty/money';
 import { saveMembersInBulk, type BulkOptions, type BulkWrite, type MemberPage } from './bulkSave';
 import { encodeKey, memberKeys } from './keys';
 import {

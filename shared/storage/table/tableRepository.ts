@@ -1,7 +1,7 @@
 /**
  * Table Storage adapter of the serving repository (@azure/data-tables): Azure Storage, Cosmos DB
  * for Table, or Azurite. Only what the functions call; the CLI's admin operations and bulk
- * import are shared/storage/tableAdmin.ts.
+ * import are shared/storage/table/tableAdmin.ts.
  *
  * - members: PartitionKey = one of 256 buckets of the email's hash, RowKey = key(email) | key(loyaltyId)
  *   (keys.ts memberKeys): "is this ID registered to this email" is one point read, all
@@ -11,17 +11,22 @@
  * User values only ever reach a filter through the SDK's `odata` escaping, and keys are encoded
  * (keys.ts). Rows are read through rows.ts, the one parser per table.
  */
-import type { Signal } from '../abort';
+import type { Signal } from '../../abort';
 import {
   odata,
   type TableClient,
   type TableEntityResult,
   type TableServiceClientOptions,
 } from '@azure/data-tables';
-import { normalizeEmail } from '../loyalty/email';
-import { byLoyaltyId, type LoyaltyMember } from '../loyalty/member';
-import { formatMoney, type Money } from '../loyalty/money';
-import type { BalanceLookup, CallOptions, FoundMember, LoyaltyRepository } from '../loyalty/ports';
+import { normalizeEmail } from '../../loyalty/email';
+import { byLoyaltyId, type LoyaltyMember } from '../../loyalty/member';
+import { formatMoney, type Money } from '../../loyalty/money';
+import type {
+  BalanceLookup,
+  CallOptions,
+  FoundMember,
+  LoyaltyRepository,
+} from '../../loyalty/ports';
 import { createTableClient, type TablesTarget } from './connection';
 import { emailRowRange, encodeKey, memberKeys, memberPartition } from './keys';
 import {
