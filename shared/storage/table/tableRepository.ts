@@ -11,13 +11,6 @@
  * User values only ever reach a filter through the SDK's `odata` escaping, and keys are encoded
  * (keys.ts). Rows are read through rows.ts, the one parser per table.
  */
-import type { Signal } from '../../abort';
-import {
-  odata,
-  type TableClient,
-  type TableEntityResult,
-  type TableServiceClientOptions,
-} from '@azure/data-tables';
 import { normalizeEmail } from '../../loyalty/email';
 import { byLoyaltyId, type LoyaltyMember } from '../../loyalty/member';
 import { formatMoney, type Money } from '../../loyalty/money';
@@ -27,58 +20,23 @@ import type {
   FoundMember,
   LoyaltyRepository,
 } from '../../loyalty/ports';
-import { createTableClient, type TablesTarget } from './connection';
-import { emailRowRange, encodeKey, memberKeys, memberPartition } from './keys';
-import {
-  BALANCE_ROW,
-  balanceFromRow,
-  memberFromRow,
-  withoutMark,
-  type BalanceEntity,
-  type MemberEntity,
-} from './rows';
-import { EnsuredTables } from './tables';
-import {
-  isTableNotFound,
-  RETRY_OPTIONS,
-  statusOf,
-  tableCall,
-  type StorageObserver,
-  type TableCallOptions,
-} from './tableCall';
+import { encodeKey, memberKeys } from './keys';
+import { MemberTables, type TableRepositoryOptions } from './memberTables';
+import { BALANCE_ROW, withoutMark, type BalanceEntity } from './rows';
+import { isTableNotFound, statusOf } from './tableCall';
 
-export interface TableRepositoryOptions {
-  /** A connection string, or a service URL with a token credential (connection.ts). */
-  readonly tables: TablesTarget | string;
-  readonly loyaltyTableName: string;
-  readonly balancesTableName: string;
-  /** Upper bound of one storage call, including the SDK's own retries. */
-  readonly timeoutMs?: number;
-  /** SDK client options: retry tuning, or a fake `httpClient` in failure tests. */
-  readonly clientOptions?: TableServiceClientOptions;
-  /** Told of every storage call (telemetry dependencies). */
-  readonly observer?: StorageObserver;
-}
+export type { TableRepositoryOptions } from './memberTables';
 
 export class TableLoyaltyRepository implements LoyaltyRepository {
-  protected readonly members: TableClient;
-  protected readonly balances: TableClient;
-  protected readonly calls: TableCallOptions;
-  private readonly tables: EnsuredTables;
+  readonly #tables: MemberTables;
 
-  constructor(options: TableRepositoryOptions) {
-    const clientOptions: TableServiceClientOptions = {
-      retryOptions: RETRY_OPTIONS,
-      ...options.clientOptions,
-    };
-    this.members = createTableClient(options.tables, options.loyaltyTableName, clientOptions);
-    this.balances = createTableClient(options.tables, options.balancesTableName, clientOptions);
-    this.calls = { timeoutMs: options.timeoutMs ?? 1500, observer: options.observer };
-    this.tables = new EnsuredTables([this.members, this.balances], this.calls);
+  /** `tables`: the member tables to serve from, when an admin adapter shares its own. */
+  constructor(options: TableRepositoryOptions, tables: MemberTables = new MemberTables(options)) {
+    this.#tables = tables;
   }
 
   init(options: CallOptions = {}): Promise<void> {
-    return this.tables.ensure(options.signal);
+    return this.#tables.ensure(options.signal);
   }
 
   async findMember(
@@ -86,27 +44,29 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
     loyaltyId: string,
     options: CallOptions = {},
   ): Promise<FoundMember | undefined> {
+    const t = this.#tables;
     const keys = memberKeys(normalizeEmail(email), loyaltyId);
-    const entity = await this.read(this.members, keys.partitionKey, keys.rowKey, options);
-    return entity === undefined ? undefined : this.toMember(entity);
+    const entity = await t.read(t.members, keys.partitionKey, keys.rowKey, options);
+    return entity === undefined ? undefined : t.toMember(entity);
   }
 
   async listMembersByEmail(email: string, options: CallOptions = {}): Promise<LoyaltyMember[]> {
-    const rows = await this.emailRows(email, options);
-    return rows.map((row) => withoutMark(this.toMember(row))).sort(byLoyaltyId);
+    const rows = await this.#tables.emailRows(email, options);
+    return rows.map((row) => withoutMark(this.#tables.toMember(row))).sort(byLoyaltyId);
   }
 
   async markThrottled(email: string, until: Date, options: CallOptions = {}): Promise<void> {
-    const rows = await this.emailRows(email, options);
+    const t = this.#tables;
+    const rows = await t.emailRows(email, options);
     const throttledUntil = until.toISOString();
     await Promise.all(
       rows.map(async (row) => {
         try {
-          await this.call(
+          await t.call(
             'write',
-            this.members,
+            t.members,
             (abortSignal) =>
-              this.members.updateEntity(
+              t.members.updateEntity(
                 { partitionKey: row.partitionKey ?? '', rowKey: row.rowKey ?? '', throttledUntil },
                 'Merge',
                 { abortSignal },
@@ -125,21 +85,17 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
     starting: Money,
     options: CallOptions = {},
   ): Promise<BalanceLookup> {
+    const t = this.#tables;
     const partitionKey = encodeKey(objectId);
-    const existing = await this.read<BalanceEntity>(
-      this.balances,
-      partitionKey,
-      BALANCE_ROW,
-      options,
-    );
-    if (existing !== undefined) return { balance: this.toMoney(existing), created: false };
+    const existing = await t.read<BalanceEntity>(t.balances, partitionKey, BALANCE_ROW, options);
+    if (existing !== undefined) return { balance: t.toMoney(existing), created: false };
     try {
-      await this.withTable(options, () =>
-        this.call(
+      await t.withTable(options, () =>
+        t.call(
           'insert',
-          this.balances,
+          t.balances,
           (abortSignal) =>
-            this.balances.createEntity<BalanceEntity>(
+            t.balances.createEntity<BalanceEntity>(
               { partitionKey, rowKey: BALANCE_ROW, objectId, balance: formatMoney(starting) },
               { abortSignal },
             ),
@@ -150,94 +106,13 @@ export class TableLoyaltyRepository implements LoyaltyRepository {
     } catch (error) {
       // Another call (a concurrent first call, or B2C's retry) inserted it first: read theirs.
       if (statusOf(error) !== 409) throw error;
-      const winner = await this.read<BalanceEntity>(
-        this.balances,
-        partitionKey,
-        BALANCE_ROW,
-        options,
-      );
+      const winner = await t.read<BalanceEntity>(t.balances, partitionKey, BALANCE_ROW, options);
       if (winner === undefined) throw error;
-      return { balance: this.toMoney(winner), created: false };
+      return { balance: t.toMoney(winner), created: false };
     }
   }
 
   async ping(options: CallOptions = {}): Promise<void> {
-    await this.read(this.balances, 'health', 'ping', options);
-  }
-
-  /** The rows of one email's memberships: one range of one partition. */
-  protected emailRows(
-    email: string,
-    options: CallOptions,
-  ): Promise<TableEntityResult<MemberEntity>[]> {
-    const normalized = normalizeEmail(email);
-    const partitionKey = memberPartition(normalized);
-    const { from, to } = emailRowRange(normalized);
-    return this.withTable(options, () =>
-      this.call(
-        'query',
-        this.members,
-        async (abortSignal) => {
-          const found: TableEntityResult<MemberEntity>[] = [];
-          const pages = this.members.listEntities<MemberEntity>({
-            queryOptions: {
-              filter: odata`PartitionKey eq ${partitionKey} and RowKey ge ${from} and RowKey lt ${to}`,
-            },
-            abortSignal,
-          });
-          for await (const entity of pages) found.push(entity);
-          return found;
-        },
-        options.signal,
-      ),
-    );
-  }
-
-  /** Point read: undefined on 404 (no such entity). */
-  protected async read<T extends object = MemberEntity>(
-    table: TableClient,
-    partitionKey: string,
-    rowKey: string,
-    options: CallOptions = {},
-  ): Promise<TableEntityResult<T> | undefined> {
-    try {
-      return await this.withTable(options, () =>
-        this.call(
-          'read',
-          table,
-          (abortSignal) => table.getEntity<T>(partitionKey, rowKey, { abortSignal }),
-          options.signal,
-        ),
-      );
-    } catch (error) {
-      if (statusOf(error) === 404 && !isTableNotFound(error)) return undefined;
-      throw error;
-    }
-  }
-
-  /**
-   * Calls go straight to their table (start-up does not wait on storage); a missing table
-   * (never created, or deleted at run time) is created once, then the operation runs again.
-   */
-  protected withTable<T>(options: CallOptions, operation: () => Promise<T>): Promise<T> {
-    return this.tables.run(options.signal, operation);
-  }
-
-  /** One SDK call on `table`, through the shared wrapper (timeout, error mapping, observer). */
-  protected call<T>(
-    operation: string,
-    table: TableClient,
-    run: (abortSignal: AbortSignal) => Promise<T>,
-    signal?: Signal,
-  ): Promise<T> {
-    return tableCall(operation, table, this.calls, run, signal);
-  }
-
-  protected toMember(entity: Partial<MemberEntity>): FoundMember {
-    return memberFromRow(entity, this.members.tableName);
-  }
-
-  protected toMoney(entity: Partial<BalanceEntity>): Money {
-    return balanceFromRow(entity, this.balances.tableName);
+    await this.#tables.read(this.#tables.balances, 'health', 'ping', options);
   }
 }
