@@ -1,6 +1,6 @@
 /**
  * The one storage seam: the adapters of the domain's ports, built from the configured backend
- * (storage/backend.ts). The app, the loyalty CLI, the local host, the import probe and the bench
+ * (StorageBackend in config.ts). The app, the loyalty CLI, the local host, the import probe and the bench
  * all build their storage here, so a new engine is one adapter folder and one branch below.
  *
  * One target per factory, so one credential and one token cache for every table. The admin
@@ -11,9 +11,8 @@ import type { StorageSettings } from '../config';
 import type { MemberAdmin } from '../loyalty/admin';
 import type { AttemptStore, LoyaltyRepository } from '../loyalty/ports';
 import type { Telemetry } from '../telemetry/telemetry';
-import { describeBackend } from './backend';
 import type { BulkOptions } from './table/bulkSave';
-import { tablesTarget } from './table/credential';
+import { describeTables, tablesTarget } from './table/credential';
 import type { TableLoyaltyAdmin } from './table/tableAdmin';
 import { TableAttemptStore } from './table/tableAttemptStore';
 import { dependencyObserver } from './table/tableCall';
@@ -52,7 +51,7 @@ export function createStorage(settings: StorageSettings, options: StorageOptions
         balancesTableName: settings.balancesTableName,
       };
       return Object.freeze({
-        description: describeBackend(backend),
+        description: describeTables(backend.access),
         repository: () => new TableLoyaltyRepository({ tables, ...names, timeoutMs, observer }),
         attempts: () =>
           new TableAttemptStore({

@@ -19,9 +19,12 @@ import {
   type MemberEntity,
 } from './rows';
 import type { BalanceLookup, CallOptions, FoundMember } from '../../loyalty/ports';
-import { MemberTables, type TableRepositoryOptions } from './memberTables';
 import { statusOf } from './tableCall';
-import { TableLoyaltyRepository } from './tableRepository';
+import {
+  MemberTables,
+  TableLoyaltyRepository,
+  type TableRepositoryOptions,
+} from './tableRepository';
 
 export type { BulkOptions } from './bulkSave';
 
