@@ -36,7 +36,7 @@ import { createBackgroundTelemetry } from './telemetry/backgroundTelemetry';
 import { noTelemetry } from './telemetry/telemetry';
 
 /** Everything a function is built from, read from the settings in `env`. */
-export function createRuntime(
+function createRuntime(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Deps & { readonly storageDescription: string } {
   const config = loadConfig(env);
