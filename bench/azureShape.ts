@@ -53,7 +53,7 @@ export async function startAzureShape(options: {
   });
   // Loaded with the account key over HTTPS: the bench looks behind the app's back.
   await loadUsers(
-    createStorage(
+    await createStorage(
       loadStorageSettings({
         TABLES_CONNECTION_STRING: azurite.connectionString,
         LOYALTY_TABLE_NAME: TABLES.loyaltyTableName,

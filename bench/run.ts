@@ -92,7 +92,7 @@ async function startStorage(users: readonly BenchUser[]): Promise<AzuriteHandle>
   say(`Azurite on port ${azurite.port}; loading ${users.length} members and balances...`);
   const started = Date.now();
   await loadUsers(
-    createStorage(loadStorageSettings(serverEnv(azurite)), { timeoutMs: 10_000 }).admin(),
+    await createStorage(loadStorageSettings(serverEnv(azurite)), { timeoutMs: 10_000 }).admin(),
     users,
   );
   say(`loaded in ${Date.now() - started} ms`);

@@ -121,7 +121,7 @@ async function main(): Promise<void> {
 
   try {
     if (process.env.SEED_DEMO_DATA?.trim().toLowerCase() !== 'false') {
-      const repository = createStorage(config).admin();
+      const repository = await createStorage(config).admin();
       // Storage down at start delays nothing: the seeding waits for it in the background.
       await retryInBackground(
         'seed the demo data',

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'loyalty-measure-'));
   const azurite = await startAzurite(values.disk ? { location: join(work, 'azurite') } : {});
   try {
-    const repository = createStorage(
+    const repository = await createStorage(
       loadStorageSettings({
         TABLES_CONNECTION_STRING: azurite.connectionString,
         LOYALTY_TABLE_NAME: 'MeasureMembers',

@@ -13,7 +13,6 @@ import type { AttemptStore, LoyaltyRepository } from '../loyalty/ports';
 import type { Telemetry } from '../telemetry/telemetry';
 import type { BulkOptions } from './table/bulkSave';
 import { describeTables, tablesTarget } from './table/credential';
-import type { TableLoyaltyAdmin } from './table/tableAdmin';
 import { TableAttemptStore } from './table/tableAttemptStore';
 import { dependencyObserver } from './table/tableCall';
 import { TableLoyaltyRepository } from './table/tableRepository';
@@ -34,8 +33,8 @@ export interface Storage {
   repository(): LoyaltyRepository;
   /** A new adapter of the guessing throttle's counter. */
   attempts(): AttemptStore;
-  /** A new adapter of the admin port (the CLI's and the demo seeding's). */
-  admin(): MemberAdmin;
+  /** A new adapter of the admin port (the CLI's and the demo seeding's), its module loaded now. */
+  admin(): Promise<MemberAdmin>;
 }
 
 export function createStorage(settings: StorageSettings, options: StorageOptions = {}): Storage {
@@ -60,12 +59,16 @@ export function createStorage(settings: StorageSettings, options: StorageOptions
             timeoutMs,
             observer,
           }),
-        admin: () => {
-          // eslint-disable-next-line @typescript-eslint/no-require-imports
-          const { TableLoyaltyAdmin: Admin } = require('./table/tableAdmin') as {
-            TableLoyaltyAdmin: typeof TableLoyaltyAdmin;
-          };
-          return new Admin({ tables, ...names, timeoutMs, observer, bulk: options.bulk });
+        // Loaded on demand (an ES import, which Node resolves by its .js name): off the cold path.
+        admin: async () => {
+          const { TableLoyaltyAdmin } = await import('./table/tableAdmin.js');
+          return new TableLoyaltyAdmin({
+            tables,
+            ...names,
+            timeoutMs,
+            observer,
+            bulk: options.bulk,
+          });
         },
       });
     }

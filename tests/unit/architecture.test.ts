@@ -31,7 +31,8 @@ function importsOf(file: string): string[] {
   for (const match of text.matchAll(SPECIFIER)) {
     const specifier = match[1] ?? match[2] ?? '';
     if (!specifier.startsWith('.')) continue;
-    const base = join(dirname(file), specifier);
+    // an ES import names a module by its compiled .js file
+    const base = join(dirname(file), specifier.replace(/\.js$/, ''));
     const target = [`${base}.ts`, join(base, 'index.ts')].find((c) => existsSync(join(ROOT, c)));
     if (target !== undefined) found.push(target);
   }
