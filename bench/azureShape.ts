@@ -7,7 +7,8 @@
  * API_AUTH=entra, FUNCTIONS_AUTH_LEVEL=anonymous, AZURE_CLIENT_ID, no connection string.
  * This process must trust the certificate (NODE_EXTRA_CA_CERTS, see azure.ts).
  */
-import { TableLoyaltyAdmin } from '../shared/storage/tableAdmin';
+import { loadStorageSettings } from '../shared/config';
+import { createStorage } from '../shared/storage/factory';
 import { startAzuriteOAuth, type AzuriteOAuth } from '../tests/support/azuriteOAuth';
 import { startEntraKeysEndpoint, type EntraKeysEndpoint } from '../tests/support/entraKeysEndpoint';
 import {
@@ -52,7 +53,14 @@ export async function startAzureShape(options: {
   });
   // Loaded with the account key over HTTPS: the bench looks behind the app's back.
   await loadUsers(
-    new TableLoyaltyAdmin({ tables: azurite.connectionString, ...TABLES, timeoutMs: 10_000 }),
+    await createStorage(
+      loadStorageSettings({
+        TABLES_CONNECTION_STRING: azurite.connectionString,
+        LOYALTY_TABLE_NAME: TABLES.loyaltyTableName,
+        BALANCES_TABLE_NAME: TABLES.balancesTableName,
+      }),
+      { timeoutMs: 10_000 },
+    ).admin(),
     options.users,
   );
   return {

@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { odata, RestError, TableClient } from '@azure/data-tables';
-import { emailRowRange, memberKeys, memberPartition } from '../shared/storage/keys';
+import { emailRowRange, memberKeys, memberPartition } from '../shared/storage/table/keys';
 
 const API_VERSION = '1.0.0';
 const HEADERS = {
@@ -67,7 +67,7 @@ interface Counter {
 }
 
 /**
- * The app's key encoding (shared/storage/keys.ts) for short values: base64url of the text. Member
+ * The app's key encoding (shared/storage/table/keys.ts) for short values: base64url of the text. Member
  * keys come from keys.ts itself: the layout is the app's, the storage calls the bare minimum.
  */
 function key(value: string): string {

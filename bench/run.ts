@@ -19,7 +19,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAzurite, type AzuriteHandle } from '../scripts/host/azurite';
-import { TableLoyaltyAdmin } from '../shared/storage/tableAdmin';
+import { loadStorageSettings } from '../shared/config';
+import { createStorage } from '../shared/storage/factory';
 import { measureColdBurst, BURST_SIZE, type ColdBurstFigures } from './coldBurst';
 import { measureColdStart, type ColdStartFigures } from './coldStart';
 import { benchUsers, loadUsers, type BenchUser } from './dataset';
@@ -91,12 +92,7 @@ async function startStorage(users: readonly BenchUser[]): Promise<AzuriteHandle>
   say(`Azurite on port ${azurite.port}; loading ${users.length} members and balances...`);
   const started = Date.now();
   await loadUsers(
-    new TableLoyaltyAdmin({
-      tables: azurite.connectionString,
-      loyaltyTableName: LOYALTY_TABLE,
-      balancesTableName: BALANCES_TABLE,
-      timeoutMs: 10_000,
-    }),
+    await createStorage(loadStorageSettings(serverEnv(azurite)), { timeoutMs: 10_000 }).admin(),
     users,
   );
   say(`loaded in ${Date.now() - started} ms`);

@@ -10,7 +10,7 @@ import type { OutputClaims } from '../shared/contract/decision';
 import type { Deps } from '../shared/deps';
 import { describeError } from '../shared/describeError';
 import { httpFunction, reportException, type Call } from '../shared/http/pipeline';
-import { registerHttpFunction } from '../shared/http/register';
+import { registerHttpFunction } from '../shared/app';
 import { stepLabel } from '../shared/loyalty/journey';
 import { balanceOf, membershipOf } from '../shared/loyalty/rules';
 import { StorageUnavailableError } from '../shared/loyalty/ports';

@@ -8,7 +8,7 @@
 import type { HttpHandler, HttpResponseInit } from '@azure/functions';
 import type { Deps } from '../shared/deps';
 import { httpFunction, type AnswerScope } from '../shared/http/pipeline';
-import { registerHttpFunction } from '../shared/http/register';
+import { registerHttpFunction } from '../shared/app';
 import { balanceOf } from '../shared/loyalty/rules';
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { InvocationContext, TimerHandler } from '@azure/functions';
 import type { Deps } from '../shared/deps';
-import { registerTimerFunction } from '../shared/http/register';
+import { registerTimerFunction } from '../shared/app';
 
 /** Minute 17 of every hour (NCRONTAB, with seconds). */
 export const PRUNE_SCHEDULE = '0 17 * * * *';

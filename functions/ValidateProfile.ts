@@ -11,7 +11,7 @@ import type { HttpHandler, HttpResponseInit } from '@azure/functions';
 import { missingClaim } from '../shared/contract/errors';
 import type { Deps } from '../shared/deps';
 import { httpFunction, type AnswerScope, type Call } from '../shared/http/pipeline';
-import { registerHttpFunction } from '../shared/http/register';
+import { registerHttpFunction } from '../shared/app';
 import { addressKey } from '../shared/loyalty/address';
 import { checkLoyaltyId, membershipOf } from '../shared/loyalty/rules';
 

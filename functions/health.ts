@@ -9,7 +9,7 @@ import { API_VERSION } from '../shared/contract/version';
 import type { Deps } from '../shared/deps';
 import { describeError } from '../shared/describeError';
 import { Deadline } from '../shared/http/deadline';
-import { registerHttpFunction } from '../shared/http/register';
+import { registerHttpFunction } from '../shared/app';
 
 export const HEALTH_TIMEOUT_MS = 1000;
 

@@ -16,13 +16,10 @@ import { existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { resolve } from 'node:path';
 import { ConfigError, loadStorageSettings, type StorageSettings } from '../shared/config';
-import type { TablesTarget } from '../shared/storage/connection';
-import { describeTables, tablesTarget } from '../shared/storage/credential';
 import { checkMember } from '../shared/loyalty/member';
 import { formatMoney, parseMoney } from '../shared/loyalty/money';
 import type { MemberAdmin } from '../shared/loyalty/admin';
-import { TableAttemptStore } from '../shared/storage/tableAttemptStore';
-import { TableLoyaltyAdmin } from '../shared/storage/tableAdmin';
+import { createStorage, type Storage } from '../shared/storage/factory';
 import type { AzuriteHandle } from './host/azurite';
 import { applyLocalSettings, ensureLocalStorage, LocalStorageError } from './host/localStorage';
 import { optional, parseCommand, required, UsageError, type CliIo } from './loyalty/cliIo';
@@ -230,33 +227,21 @@ async function main(): Promise<number> {
     );
     void (azurite?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
   });
-  let storage: { config: StorageSettings; tables: TablesTarget } | undefined;
+  let storage: { config: StorageSettings; stores: Storage } | undefined;
   const settings = async () => {
     if (storage !== undefined) return storage;
     applyLocalSettings(appRoot, process.env);
     const config = loadStorageSettings(process.env);
     azurite = await ensureLocalStorage(appRoot, process.env, (text) => console.error(text));
-    console.error(`Storage: ${describeTables(config.tables)}`);
-    storage = { config, tables: tablesTarget(config.tables) };
+    const stores = createStorage(config, { timeoutMs: 10_000 });
+    console.error(`Storage: ${stores.description}`);
+    storage = { config, stores };
     return storage;
   };
-  const open = async (): Promise<MemberAdmin> => {
-    const { config, tables } = await settings();
-    return new TableLoyaltyAdmin({
-      tables,
-      loyaltyTableName: config.loyaltyTableName,
-      balancesTableName: config.balancesTableName,
-      timeoutMs: 10_000,
-    });
-  };
+  const open = async (): Promise<MemberAdmin> => (await settings()).stores.admin();
   const openAttempts = async () => {
-    const { config, tables } = await settings();
-    const store = new TableAttemptStore({
-      tables,
-      tableName: config.failedValidationsTableName,
-      timeoutMs: 10_000,
-    });
-    return { store, windowMs: config.failedValidationWindowMs };
+    const { config, stores } = await settings();
+    return { store: stores.attempts(), windowMs: config.failedValidationWindowMs };
   };
   try {
     return await runLoyaltyCli(process.argv.slice(2), open, io, openAttempts);

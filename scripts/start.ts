@@ -8,8 +8,7 @@
 import { resolve } from 'node:path';
 import { isDevelopment } from '../shared/auth/settings';
 import { ConfigError, loadConfig } from '../shared/config';
-import { tablesTarget } from '../shared/storage/credential';
-import { TableLoyaltyAdmin } from '../shared/storage/tableAdmin';
+import { createStorage } from '../shared/storage/factory';
 import { retryInBackground } from '../shared/storage/warmUp';
 import type { AzuriteHandle } from './host/azurite';
 import { applyLocalSettings, ensureLocalStorage, LocalStorageError } from './host/localStorage';
@@ -122,12 +121,7 @@ async function main(): Promise<void> {
 
   try {
     if (process.env.SEED_DEMO_DATA?.trim().toLowerCase() !== 'false') {
-      const repository = new TableLoyaltyAdmin({
-        tables: tablesTarget(config.tables),
-        loyaltyTableName: config.loyaltyTableName,
-        balancesTableName: config.balancesTableName,
-        timeoutMs: config.storageTimeoutMs,
-      });
+      const repository = await createStorage(config).admin();
       // Storage down at start delays nothing: the seeding waits for it in the background.
       await retryInBackground(
         'seed the demo data',

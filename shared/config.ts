@@ -14,14 +14,22 @@ import { withoutExtensionPrefix } from './contract/extensionAttribute';
 import { supportedLanguage } from './i18n/language';
 import { LANGUAGES, type Language } from './i18n/messages';
 import { parseMoney, type Money } from './loyalty/money';
-import { tablesAccess, type TablesAccess } from './storage/access';
+import { tablesAccess, type TablesAccess } from './storage/table/access';
 
 export type AuthLevel = 'anonymous' | 'function' | 'admin';
 
-/** Where the tables are: all the loyalty CLI needs, and part of the app's settings. */
+/**
+ * Which storage engine holds the data, and how it is reached, as the settings name it. Only the
+ * storage factory (storage/factory.ts) looks inside; the domain and the functions see the ports
+ * alone. Today one engine: Table Storage (Azure Storage, Cosmos DB for Table, Azurite), reached
+ * as storage/table/access.ts reads it. A new engine is one more kind here and one factory branch.
+ */
+export type StorageBackend = { readonly kind: 'tables'; readonly access: TablesAccess };
+
+/** Where the data is: all the loyalty CLI needs, and part of the app's settings. */
 export interface StorageSettings {
-  /** How Table Storage is reached: a connection string, or an endpoint and Entra ID. */
-  readonly tables: TablesAccess;
+  /** Which storage engine, and how it is reached (StorageBackend above). */
+  readonly backend: StorageBackend;
   readonly loyaltyTableName: string;
   readonly balancesTableName: string;
   readonly failedValidationsTableName: string;
@@ -190,7 +198,7 @@ export function functionsAuthLevel(env: Env = process.env): AuthLevel {
  */
 export function loadStorageSettings(env: Env = process.env): StorageSettings {
   return Object.freeze({
-    tables: tablesAccess(env),
+    backend: Object.freeze({ kind: 'tables', access: tablesAccess(env) }),
     loyaltyTableName: tableName(env, 'LOYALTY_TABLE_NAME', 'LoyaltyMembers'),
     balancesTableName: tableName(env, 'BALANCES_TABLE_NAME', 'Balances'),
     failedValidationsTableName: tableName(
@@ -208,8 +216,9 @@ export function loadStorageSettings(env: Env = process.env): StorageSettings {
  * Development storage is a default for `npm start`, Core Tools, the tests and the CLI only: a
  * deployment that forgot its storage setting would start and answer every sign-up "unavailable".
  */
-function refuseDevelopmentStorage(env: Env, tables: TablesAccess): void {
-  if (tables.kind === 'connectionString' && tables.from === 'default' && !isDevelopment(env)) {
+function refuseDevelopmentStorage(env: Env, backend: StorageBackend): void {
+  const { access } = backend;
+  if (access.kind === 'connectionString' && access.from === 'default' && !isDevelopment(env)) {
     throw new ConfigError(
       'TABLES_CONNECTION_STRING',
       'is missing: outside AZURE_FUNCTIONS_ENVIRONMENT=Development set TABLES_CONNECTION_STRING, TABLES_ENDPOINT, AzureWebJobsStorage or AzureWebJobsStorage__tableServiceUri / AzureWebJobsStorage__accountName; development storage is not used there',
@@ -288,6 +297,6 @@ export function loadConfig(env: Env = process.env): Config {
     }),
     auth: loadAuthSettings(env),
   });
-  refuseDevelopmentStorage(env, config.tables);
+  refuseDevelopmentStorage(env, config.backend);
   return config;
 }

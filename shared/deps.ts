@@ -1,5 +1,5 @@
 /**
- * What every function is built from. The composition root (shared/runtime.ts) builds the real
+ * What every function is built from. The composition root (shared/app.ts) builds the real
  * ones once per process; tests pass in-memory or Azurite-backed parts.
  */
 import type { Authenticator } from './auth/authenticate';

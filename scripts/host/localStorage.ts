@@ -8,8 +8,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { tablesAccess } from '../../shared/storage/access';
-import { isDevelopmentStorage, tableEndpoint } from '../../shared/storage/connection';
+import { tablesAccess } from '../../shared/storage/table/access';
+import { isDevelopmentStorage, tableEndpoint } from '../../shared/storage/table/connection';
 import {
   AZURITE_ACCOUNT,
   azuriteConnectionString,

@@ -14,7 +14,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TableLoyaltyAdmin } from '../../shared/storage/tableAdmin';
+import { loadStorageSettings } from '../../shared/config';
+import { createStorage } from '../../shared/storage/factory';
 import { startAzurite } from '../host/azurite';
 import { runLoyaltyCli } from '../loyalty';
 
@@ -55,13 +56,14 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'loyalty-measure-'));
   const azurite = await startAzurite(values.disk ? { location: join(work, 'azurite') } : {});
   try {
-    const repository = new TableLoyaltyAdmin({
-      tables: azurite.connectionString,
-      loyaltyTableName: 'MeasureMembers',
-      balancesTableName: 'MeasureBalances',
-      timeoutMs: 10_000,
-      bulk: { concurrency: Number(values.concurrency) },
-    });
+    const repository = await createStorage(
+      loadStorageSettings({
+        TABLES_CONNECTION_STRING: azurite.connectionString,
+        LOYALTY_TABLE_NAME: 'MeasureMembers',
+        BALANCES_TABLE_NAME: 'MeasureBalances',
+      }),
+      { timeoutMs: 10_000, bulk: { concurrency: Number(values.concurrency) } },
+    ).admin();
     await repository.init();
     const same = join(work, 'members.csv');
     const changed = join(work, 'members-changed.csv');

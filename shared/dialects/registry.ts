@@ -3,8 +3,6 @@
  * reads the request. The last recognises every request and answers whatever comes before a
  * request is read. A new dialect is a folder beside these and one line here.
  */
-import type { HttpResponseInit } from '@azure/functions';
-import type { ApiError } from '../contract/errors';
 import type { RawClaims } from '../contract/requests';
 import { customPolicy } from './customPolicy';
 import type { DialectAdapter } from './dialect';
@@ -41,14 +39,3 @@ export const DIALECTS: DialectRegistry = dialectRegistry([
   userFlow, // a `step` claim
   customPolicy, // anything else
 ]);
-
-/** An error in the shape of the dialect of this name (the fallback's for an unknown name). */
-export function errorAnswer(
-  error: ApiError,
-  userMessage: string,
-  dialect: string,
-  requestId: string,
-): HttpResponseInit {
-  const adapter = DIALECTS.dialects.find((d) => d.name === dialect) ?? DIALECTS.fallback;
-  return adapter.error(error, userMessage, requestId);
-}

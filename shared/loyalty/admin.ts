@@ -1,7 +1,7 @@
 /**
  * The admin port: what the loyalty CLI (and the demo seeding of `npm start`) does to the store
  * beyond serving sign-ups. The functions never use it; its Table adapter, with the bulk import
- * engine, is shared/storage/tableAdmin.ts.
+ * engine, is shared/storage/table/tableAdmin.ts.
  */
 import type { LoyaltyMember } from './member';
 import type { Money } from './money';

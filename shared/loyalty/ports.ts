@@ -1,6 +1,6 @@
 /**
  * The ports the rules need, owned by the domain: the serving repository (what the functions
- * call), the attempt store (the guessing throttle's counter), and the failures a storage
+ * call: members, balances and throttle marks, each rule asking only for its part), the attempt store (the guessing throttle's counter), and the failures a storage
  * adapter may report. The Table Storage and in-memory adapters (shared/storage/) implement them
  * and pass one contract suite each (tests/support/*Contract.ts).
  */
@@ -29,13 +29,8 @@ export interface BalanceLookup {
   readonly created: boolean;
 }
 
-/** What the functions read and write. */
-export interface LoyaltyRepository {
-  /**
-   * Creates the tables when missing. Idempotent; safe when several instances start at once, and
-   * when the identity may not create tables but they exist.
-   */
-  init(options?: CallOptions): Promise<void>;
+/** The members, as sign-ups and token enrichment read them. */
+export interface MemberDirectory {
   /** Point read: is this loyalty ID registered to this email (and is guessing throttled)? */
   findMember(
     email: string,
@@ -44,14 +39,31 @@ export interface LoyaltyRepository {
   ): Promise<FoundMember | undefined>;
   /** Every membership held by one email, ordered by loyalty ID. */
   listMembersByEmail(email: string, options?: CallOptions): Promise<LoyaltyMember[]>;
-  /** Marks every membership of the email until `until` (see FoundMember). */
-  markThrottled(email: string, until: Date, options?: CallOptions): Promise<void>;
+}
+
+/** The balances, one per user. */
+export interface BalanceStore {
   /** Reads the balance, registering the user with `starting` when absent (insert-if-absent). */
   getOrCreateBalance(
     objectId: string,
     starting: Money,
     options?: CallOptions,
   ): Promise<BalanceLookup>;
+}
+
+/** The guessing throttle's mark on an email's memberships (see FoundMember). */
+export interface ThrottleMarks {
+  /** Marks every membership of the email until `until`. */
+  markThrottled(email: string, until: Date, options?: CallOptions): Promise<void>;
+}
+
+/** What the functions read and write: the three parts above, on one store. */
+export interface LoyaltyRepository extends MemberDirectory, BalanceStore, ThrottleMarks {
+  /**
+   * Creates the tables when missing. Idempotent; safe when several instances start at once, and
+   * when the identity may not create tables but they exist.
+   */
+  init(options?: CallOptions): Promise<void>;
   /** Cheap round trip proving the store answers. */
   ping(options?: CallOptions): Promise<void>;
 }

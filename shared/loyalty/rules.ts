@@ -2,7 +2,14 @@
  * The business rules, as verdicts. No HTTP, no SDK types: functions turn verdicts into
  * decisions, and the dialect adapters turn decisions into wire answers.
  */
-import type { AttemptStore, CallOptions, FoundMember, LoyaltyRepository } from './ports';
+import type {
+  AttemptStore,
+  BalanceStore,
+  CallOptions,
+  FoundMember,
+  MemberDirectory,
+  ThrottleMarks,
+} from './ports';
 import { formatMoney, type Money } from './money';
 import {
   countersOf,
@@ -41,7 +48,7 @@ function verdictOf(member: FoundMember): SignUpVerdict {
  * is answered. While a counter failure holds the breaker, every pair is StorageUnavailable.
  */
 export async function checkLoyaltyId(
-  repository: LoyaltyRepository,
+  repository: MemberDirectory & ThrottleMarks,
   throttle: Throttle,
   email: string,
   loyaltyId: string,
@@ -80,7 +87,7 @@ export type MembershipVerdict =
   | { readonly outcome: 'none' };
 
 export async function membershipOf(
-  repository: LoyaltyRepository,
+  repository: MemberDirectory,
   email: string,
   options?: CallOptions,
 ): Promise<MembershipVerdict> {
@@ -100,7 +107,7 @@ export type BalanceVerdict = {
 };
 
 export async function balanceOf(
-  repository: LoyaltyRepository,
+  repository: BalanceStore,
   objectId: string,
   startingBalance: Money,
   options?: CallOptions,

@@ -22,7 +22,7 @@ import {
   type AttemptStore,
   type CallOptions,
   type FailedAttempts,
-  type LoyaltyRepository,
+  type ThrottleMarks,
 } from './ports';
 
 export interface ThrottlePolicy {
@@ -155,7 +155,7 @@ export async function readCounters(
  */
 export async function countFailure(
   store: AttemptStore,
-  members: Pick<LoyaltyRepository, 'markThrottled'>,
+  members: ThrottleMarks,
   email: string,
   counted: { readonly counters: readonly Counter[]; readonly records: readonly AttemptRecord[] },
   policy: ThrottlePolicy,
@@ -172,7 +172,7 @@ export async function countFailure(
 
 async function countOne(
   store: AttemptStore,
-  members: Pick<LoyaltyRepository, 'markThrottled'>,
+  members: ThrottleMarks,
   email: string,
   counter: Counter,
   first: AttemptRecord,

@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTableClient } from '../../shared/storage/connection';
-import { TableLoyaltyAdmin } from '../../shared/storage/tableAdmin';
+import { createTableClient } from '../../shared/storage/table/connection';
+import { TableLoyaltyAdmin } from '../../shared/storage/table/tableAdmin';
 import { aMember, money } from '../support/builders';
 import {
   startManagedIdentityEndpoint,

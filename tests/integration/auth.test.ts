@@ -11,7 +11,7 @@ import { makeValidateProfile } from '../../functions/ValidateProfile';
 import { ConfigError, loadConfig } from '../../shared/config';
 import { createAuthenticator } from '../../shared/auth/authenticate';
 import { parseBasic } from '../../shared/auth/secretChecks';
-import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
+import { MemoryLoyaltyRepository } from '../support/memoryRepository';
 import { aMember } from '../support/builders';
 import { expectCustomPolicyAnswer } from '../support/contract';
 import { invoke, testDeps, type Answer, type RequestSpec } from '../support/invoke';

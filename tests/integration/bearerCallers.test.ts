@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { makeEnrichToken } from '../../functions/EnrichToken';
 import { makeValidateProfile } from '../../functions/ValidateProfile';
-import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
+import { MemoryLoyaltyRepository } from '../support/memoryRepository';
 import { aMember } from '../support/builders';
 import { silentServer } from '../support/faultyStorage';
 import { expectCustomPolicyAnswer } from '../support/contract';

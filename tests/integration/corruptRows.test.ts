@@ -11,9 +11,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeEnrichToken } from '../../functions/EnrichToken';
 import { makeGetProfile } from '../../functions/GetProfile';
 import { makeValidateProfile } from '../../functions/ValidateProfile';
-import { createTableClient } from '../../shared/storage/connection';
-import { encodeKey, memberKeys } from '../../shared/storage/keys';
-import { TableAttemptStore } from '../../shared/storage/tableAttemptStore';
+import { createTableClient } from '../../shared/storage/table/connection';
+import { encodeKey, memberKeys } from '../../shared/storage/table/keys';
+import { TableAttemptStore } from '../../shared/storage/table/tableAttemptStore';
 import { aMember, money } from '../support/builders';
 import {
   APP_ID,

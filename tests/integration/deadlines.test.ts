@@ -9,9 +9,9 @@ import { makeGetProfile } from '../../functions/GetProfile';
 import { makeValidateProfile } from '../../functions/ValidateProfile';
 import { azuriteConnectionString as azuriteOn } from '../../scripts/host/azurite';
 import { loadConfig } from '../../shared/config';
-import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
-import { TableLoyaltyAdmin } from '../../shared/storage/tableAdmin';
-import { TableLoyaltyRepository } from '../../shared/storage/tableRepository';
+import { MemoryLoyaltyRepository } from '../support/memoryRepository';
+import { TableLoyaltyAdmin } from '../../shared/storage/table/tableAdmin';
+import { TableLoyaltyRepository } from '../../shared/storage/table/tableRepository';
 import { expectCustomPolicyAnswer, expectUserFlowAnswer } from '../support/contract';
 import { refusingPort, silentServer, statusTransport } from '../support/faultyStorage';
 import { DEVELOPMENT, invoke, testDeps, type RequestSpec } from '../support/invoke';
@@ -225,7 +225,7 @@ describe('table creation', () => {
       clientOptions: { httpClient: transport },
     });
     await repository.init();
-    const { createTableClient } = await import('../../shared/storage/connection');
+    const { createTableClient } = await import('../../shared/storage/table/connection');
     await createTableClient(azuriteConnectionString(), names.balancesTableName).deleteTable();
     const handler = makeGetProfile(testDeps({ repository }));
     for (let i = 0; i < 5; i += 1) {

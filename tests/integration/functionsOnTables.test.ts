@@ -3,14 +3,13 @@
  * degraded answers when storage fails (fake SDK transport, a silent server, a refused port).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TableClient } from '@azure/data-tables';
 import { makeEnrichToken } from '../../functions/EnrichToken';
 import { makeGetProfile } from '../../functions/GetProfile';
 import { makeHealth } from '../../functions/health';
 import { makeValidateProfile } from '../../functions/ValidateProfile';
 import { azuriteConnectionString as azuriteOn } from '../../scripts/host/azurite';
-import { createTableClient } from '../../shared/storage/connection';
-import { TableLoyaltyAdmin } from '../../shared/storage/tableAdmin';
+import { createTableClient } from '../../shared/storage/table/connection';
+import { TableLoyaltyAdmin } from '../../shared/storage/table/tableAdmin';
 import { aMember } from '../support/builders';
 import { expectCustomPolicyAnswer, expectUserFlowAnswer } from '../support/contract';
 import { refusingPort, silentServer, statusTransport } from '../support/faultyStorage';
@@ -100,12 +99,10 @@ describe('functions on Table Storage (Azurite)', () => {
   });
 
   it('recreates a table deleted while the app runs, once, and answers', async () => {
-    const own = tableRepository('Drop');
+    const names = uniqueTableNames('Drop');
+    const own = tableRepository('Drop', names);
     await own.init();
-    const client = createTableClient(
-      azuriteConnectionString(),
-      (own as unknown as { balances: TableClient }).balances.tableName,
-    );
+    const client = createTableClient(azuriteConnectionString(), names.balancesTableName);
     await client.deleteTable();
     const answer = await invoke(makeGetProfile(testDeps({ repository: own })), {
       json: { objectId: AFTER_DROP },

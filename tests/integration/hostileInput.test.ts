@@ -20,8 +20,8 @@ import {
   validateUserFlowValidationError,
 } from '../../shared/contract/responses';
 import { CLAIM_RESOLVER_NAME } from '../../shared/i18n/language';
-import { MemoryAttemptStore } from '../../shared/storage/memoryAttemptStore';
-import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
+import { MemoryAttemptStore } from '../support/memoryAttemptStore';
+import { MemoryLoyaltyRepository } from '../support/memoryRepository';
 import { aMember } from '../support/builders';
 import { startHost, type RunningHost } from '../support/host';
 import {

@@ -11,9 +11,9 @@ import {
 } from '@azure/core-rest-pipeline';
 import { describe, expect, it } from 'vitest';
 import { makeGetProfile } from '../../functions/GetProfile';
-import { createTableClient } from '../../shared/storage/connection';
-import { TableAttemptStore } from '../../shared/storage/tableAttemptStore';
-import { TableLoyaltyRepository } from '../../shared/storage/tableRepository';
+import { createTableClient } from '../../shared/storage/table/connection';
+import { TableAttemptStore } from '../../shared/storage/table/tableAttemptStore';
+import { TableLoyaltyRepository } from '../../shared/storage/table/tableRepository';
 import { invoke, testDeps } from '../support/invoke';
 import { azuriteConnectionString, uniqueTableNames } from '../support/tables';
 

@@ -6,10 +6,10 @@ import { parse } from 'csv-parse/sync';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runLoyaltyCli, type CliIo } from '../../scripts/loyalty';
 import { COMMAND_HELP } from '../../scripts/loyalty/help';
-import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
+import { MemoryLoyaltyRepository } from '../support/memoryRepository';
 import type { LoyaltyMember } from '../../shared/loyalty/member';
 import type { MemberAdmin } from '../../shared/loyalty/admin';
-import type { TableLoyaltyAdmin } from '../../shared/storage/tableAdmin';
+import type { TableLoyaltyAdmin } from '../../shared/storage/table/tableAdmin';
 import { tableRepository } from '../support/tables';
 
 let repository: TableLoyaltyAdmin;

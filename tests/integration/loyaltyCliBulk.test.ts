@@ -9,7 +9,7 @@ import type { PipelinePolicy, PipelineRequest } from '@azure/core-rest-pipeline'
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runLoyaltyCli, type CliIo } from '../../scripts/loyalty';
 import type { LoyaltyMember } from '../../shared/loyalty/member';
-import type { TableAdminOptions } from '../../shared/storage/tableAdmin';
+import type { TableAdminOptions } from '../../shared/storage/table/tableAdmin';
 import { tableRepository, uniqueTableNames } from '../support/tables';
 
 let out: string[];

@@ -7,10 +7,10 @@ import { InvocationContext, type TimerHandler } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { makePruneAttempts } from '../../functions/PruneAttempts';
 import { runLoyaltyCli, type CliIo } from '../../scripts/loyalty';
-import { MemoryAttemptStore } from '../../shared/storage/memoryAttemptStore';
+import { MemoryAttemptStore } from '../support/memoryAttemptStore';
 import { type AttemptStore } from '../../shared/loyalty/ports';
-import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
-import { TableAttemptStore } from '../../shared/storage/tableAttemptStore';
+import { MemoryLoyaltyRepository } from '../support/memoryRepository';
+import { TableAttemptStore } from '../../shared/storage/table/tableAttemptStore';
 import { testDeps } from '../support/invoke';
 import { azuriteConnectionString } from '../support/tables';
 

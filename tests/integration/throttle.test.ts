@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeValidateProfile } from '../../functions/ValidateProfile';
-import { TableAttemptStore } from '../../shared/storage/tableAttemptStore';
-import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
+import { TableAttemptStore } from '../../shared/storage/table/tableAttemptStore';
+import { MemoryLoyaltyRepository } from '../support/memoryRepository';
 import { attemptStoreContract } from '../support/attemptStoreContract';
 import { aMember } from '../support/builders';
 import { expectCustomPolicyAnswer, expectUserFlowAnswer } from '../support/contract';

@@ -10,9 +10,9 @@ import { TableClient } from '@azure/data-tables';
 import { describe, expect, it } from 'vitest';
 import { makeValidateProfile } from '../../functions/ValidateProfile';
 import type { AttemptStore } from '../../shared/loyalty/ports';
-import { MemoryAttemptStore } from '../../shared/storage/memoryAttemptStore';
-import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
-import { TableAttemptStore } from '../../shared/storage/tableAttemptStore';
+import { MemoryAttemptStore } from '../support/memoryAttemptStore';
+import { MemoryLoyaltyRepository } from '../support/memoryRepository';
+import { TableAttemptStore } from '../../shared/storage/table/tableAttemptStore';
 import { aMember } from '../support/builders';
 import {
   attributeCollectionSubmit,

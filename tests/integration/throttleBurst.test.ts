@@ -7,11 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { makeValidateProfile } from '../../functions/ValidateProfile';
-import { MemoryAttemptStore } from '../../shared/storage/memoryAttemptStore';
+import { MemoryAttemptStore } from '../support/memoryAttemptStore';
 import { type AttemptStore } from '../../shared/loyalty/ports';
-import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
+import { MemoryLoyaltyRepository } from '../support/memoryRepository';
 import type { MemberAdmin } from '../../shared/loyalty/admin';
-import { TableAttemptStore } from '../../shared/storage/tableAttemptStore';
+import { TableAttemptStore } from '../../shared/storage/table/tableAttemptStore';
 import { aMember } from '../support/builders';
 import { expectCustomPolicyAnswer } from '../support/contract';
 import { invoke, testDeps, type Answer } from '../support/invoke';

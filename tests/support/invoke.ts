@@ -13,10 +13,10 @@ import { randomUUID } from 'node:crypto';
 import { createAuthenticator } from '../../shared/auth/authenticate';
 import { loadConfig } from '../../shared/config';
 import type { Deps } from '../../shared/deps';
-import { MemoryAttemptStore } from '../../shared/storage/memoryAttemptStore';
+import { MemoryAttemptStore } from './memoryAttemptStore';
 import { type AttemptStore } from '../../shared/loyalty/ports';
 import { CounterBreaker } from '../../shared/loyalty/throttle';
-import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
+import { MemoryLoyaltyRepository } from './memoryRepository';
 import type { LoyaltyRepository } from '../../shared/loyalty/ports';
 import type {
   DependencyRecord,

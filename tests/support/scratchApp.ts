@@ -1,5 +1,6 @@
 /**
- * A scratch copy of the built app (dist/, package.json, host.json, a link to node_modules) in a
+ * A scratch copy of the built app (dist/, package.json, host.json, links to node_modules and to
+ * policies/, which the local preview of `npm start` renders its pages from) in a
  * temporary folder, so that tests of `npm start` leave the repository's own .azurite/ and
  * local.settings.json alone.
  */
@@ -19,5 +20,6 @@ export function scratchApp(): ScratchApp {
   cpSync(join(APP_ROOT, 'package.json'), join(root, 'package.json'));
   cpSync(join(APP_ROOT, 'host.json'), join(root, 'host.json'));
   symlinkSync(join(APP_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  symlinkSync(join(APP_ROOT, 'policies'), join(root, 'policies'), 'dir');
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { TableLoyaltyAdmin, type TableAdminOptions } from '../../shared/storage/tableAdmin';
+import { TableLoyaltyAdmin, type TableAdminOptions } from '../../shared/storage/table/tableAdmin';
 
 export function azuriteConnectionString(): string {
   return inject('azuriteConnectionString');

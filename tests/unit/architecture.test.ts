@@ -1,8 +1,9 @@
 /**
  * The shape of the code, checked on its import graph: no cycle anywhere, dependencies pointing
- * inward (functions → http/dialects/auth → contract → loyalty ← storage), each caller dialect
- * one folder that only the registry names, the CLI free of the request schemas, and files
- * small enough to read in one sitting.
+ * inward (functions → http/dialects/auth → contract → loyalty ← storage), one composition root
+ * on top (shared/app.ts), one storage factory, each caller dialect one folder that only the
+ * registry names, the CLI free of the request schemas, and files small enough to read in one
+ * sitting.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -31,7 +32,8 @@ function importsOf(file: string): string[] {
   for (const match of text.matchAll(SPECIFIER)) {
     const specifier = match[1] ?? match[2] ?? '';
     if (!specifier.startsWith('.')) continue;
-    const base = join(dirname(file), specifier);
+    // an ES import names a module by its compiled .js file
+    const base = join(dirname(file), specifier.replace(/\.js$/, ''));
     const target = [`${base}.ts`, join(base, 'index.ts')].find((c) => existsSync(join(ROOT, c)));
     if (target !== undefined) found.push(target);
   }
@@ -126,13 +128,15 @@ describe('the import graph', () => {
   it.each([
     [
       'shared/storage/',
-      ['shared/http/', 'shared/dialects/', 'shared/contract/', 'shared/auth/', 'shared/runtime.ts'],
+      ['shared/http/', 'shared/dialects/', 'shared/contract/', 'shared/auth/', 'shared/app.ts'],
     ],
-    ['shared/dialects/', ['shared/http/', 'shared/storage/', 'shared/auth/', 'shared/runtime.ts']],
+    ['shared/dialects/', ['shared/http/', 'shared/storage/', 'shared/auth/', 'shared/app.ts']],
     [
       'shared/contract/',
-      ['shared/http/', 'shared/dialects/', 'shared/storage/', 'shared/auth/', 'shared/runtime.ts'],
+      ['shared/http/', 'shared/dialects/', 'shared/storage/', 'shared/auth/', 'shared/app.ts'],
     ],
+    // the pipeline is handed its parts: it neither builds them nor knows where data is kept
+    ['shared/http/', ['shared/app.ts', 'shared/storage/']],
     [
       'shared/auth/',
       [
@@ -154,7 +158,7 @@ describe('the import graph', () => {
       ],
     ],
     ['shared/', ['functions/', 'scripts/', 'bench/']],
-    ['functions/', ['scripts/', 'bench/', 'shared/storage/table', 'shared/runtime.ts']],
+    ['functions/', ['scripts/', 'bench/', 'shared/storage/']],
   ])('keeps %s away from %j', (from, forbidden) => {
     expect(violations(from, forbidden)).toEqual([]);
   });
@@ -177,11 +181,7 @@ describe('the import graph', () => {
 
   it('keeps dialect names and their step names out of the pipeline and the functions', () => {
     const pipeline = files.filter(
-      (f) =>
-        f.startsWith('functions/') ||
-        // register.ts is the composition root, moving out of http/ (it still names the
-        // fallback's error shape by name).
-        (f.startsWith('shared/http/') && f !== 'shared/http/register.ts'),
+      (f) => f.startsWith('functions/') || f.startsWith('shared/http/'),
     );
     const naming = pipeline.filter((f) => {
       const code = readFileSync(join(ROOT, f), 'utf8');
@@ -193,6 +193,41 @@ describe('the import graph', () => {
       );
     });
     expect(naming).toEqual([]);
+  });
+
+  it('has one composition root at the top (shared/app.ts), which only the function modules import', () => {
+    expect(
+      files
+        .filter((f) => !f.startsWith('functions/'))
+        .filter((f) => (graph.get(f) ?? []).includes('shared/app.ts')),
+    ).toEqual([]);
+    for (const f of files.filter((f) => f.startsWith('functions/'))) {
+      expect(graph.get(f), f).toContain('shared/app.ts');
+    }
+  });
+
+  it('builds the storage adapters in one factory: nothing else constructs a Table adapter', () => {
+    const adapters = ['tableRepository', 'tableAttemptStore', 'tableAdmin'].map(
+      (name) => `shared/storage/table/${name}.ts`,
+    );
+    expect(
+      files
+        .filter((f) => !f.startsWith('shared/storage/'))
+        .flatMap((f) =>
+          (graph.get(f) ?? []).filter((t) => adapters.includes(t)).map((t) => `${f} → ${t}`),
+        ),
+    ).toEqual([]);
+    // within storage/, only the factory reaches the adapters from outside table/
+    expect(
+      violations('shared/storage/', adapters).filter(
+        (v) => !v.startsWith('shared/storage/table/') && !v.startsWith('shared/storage/factory.ts'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('deploys no test-only adapter: the in-memory stores live under tests/', () => {
+    expect(files.filter((f) => /memory/i.test(f) && f.startsWith('shared/'))).toEqual([]);
+    expect(existsSync(join(ROOT, 'tests/support/memoryRepository.ts'))).toBe(true);
   });
 
   it('lets the loyalty CLI load a member file without compiling a request schema', () => {

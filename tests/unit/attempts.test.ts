@@ -1,4 +1,4 @@
-import { MemoryAttemptStore } from '../../shared/storage/memoryAttemptStore';
+import { MemoryAttemptStore } from '../support/memoryAttemptStore';
 import { attemptStoreContract } from '../support/attemptStoreContract';
 
 attemptStoreContract('in-memory', async () => new MemoryAttemptStore());

@@ -6,7 +6,7 @@ import type { HttpHandler } from '@azure/functions';
 import { makeEnrichToken } from '../../functions/EnrichToken';
 import { makeGetProfile } from '../../functions/GetProfile';
 import { makeValidateProfile } from '../../functions/ValidateProfile';
-import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
+import { MemoryLoyaltyRepository } from '../support/memoryRepository';
 import { expectCustomPolicyAnswer, expectUserFlowAnswer } from '../support/contract';
 import { invoke, testDeps, type RequestSpec } from '../support/invoke';
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { makeEnrichToken } from '../../functions/EnrichToken';
 import { makeGetProfile } from '../../functions/GetProfile';
 import { makeValidateProfile } from '../../functions/ValidateProfile';
-import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
+import { MemoryLoyaltyRepository } from '../support/memoryRepository';
 import { aMember } from '../support/builders';
 import { expectCustomPolicyAnswer, expectUserFlowAnswer } from '../support/contract';
 import { tokenIssuanceStart } from '../../scripts/preview/simulators/entraEvents';

@@ -10,7 +10,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { makeEnrichToken } from '../../functions/EnrichToken';
 import { makeValidateProfile } from '../../functions/ValidateProfile';
 import { DIALECTS, dialectRegistry } from '../../shared/dialects/registry';
-import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
+import { MemoryLoyaltyRepository } from '../support/memoryRepository';
 import { tokenIssuanceStart } from '../../scripts/preview/simulators/entraEvents';
 import { aMember } from '../support/builders';
 import { sample } from '../support/dialects/sample';

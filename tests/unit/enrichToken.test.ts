@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { makeEnrichToken } from '../../functions/EnrichToken';
-import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
+import { MemoryLoyaltyRepository } from '../support/memoryRepository';
 import { aMember, money } from '../support/builders';
 import { expectCustomPolicyAnswer, expectUserFlowAnswer } from '../support/contract';
 import { invoke, testDeps, type RequestSpec, type TestDeps } from '../support/invoke';

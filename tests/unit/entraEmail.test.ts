@@ -7,7 +7,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { makeEnrichToken } from '../../functions/EnrichToken';
 import { makeValidateProfile } from '../../functions/ValidateProfile';
-import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
+import { MemoryLoyaltyRepository } from '../support/memoryRepository';
 import { aMember } from '../support/builders';
 import {
   attributeCollectionStart,

@@ -69,7 +69,7 @@ describe.each(PRODUCTION_LIKE.map((env) => [label(env), env] as const))(
       { AzureWebJobsStorage__accountName: 'account' },
     ])('starts with the storage setting %j', (storage) => {
       const started = { ...env, ...storage, API_AUTH: 'none', ALLOW_INSECURE_AUTH: 'true' };
-      expect(loadConfig(started).tables.from).not.toBe('default');
+      expect(loadConfig(started).backend.access.from).not.toBe('default');
     });
 
     it('refuses API_AUTH=bearer naming neither BEARER_ALLOWED_CLIENT_IDS nor BEARER_REQUIRED_ROLE', () => {
@@ -144,7 +144,7 @@ describe('AZURE_FUNCTIONS_ENVIRONMENT=Development (npm start, Core Tools)', () =
 
 describe('development storage', () => {
   it('stays the default of npm start and Core Tools (Development)', () => {
-    expect(loadConfig({ AZURE_FUNCTIONS_ENVIRONMENT: 'Development' }).tables).toEqual({
+    expect(loadConfig({ AZURE_FUNCTIONS_ENVIRONMENT: 'Development' }).backend.access).toEqual({
       kind: 'connectionString',
       connectionString: 'UseDevelopmentStorage=true',
       from: 'default',
@@ -156,7 +156,7 @@ describe('the storage settings alone (the loyalty CLI)', () => {
   it('need no caller check in any environment', () => {
     for (const env of PRODUCTION_LIKE) {
       expect(loadStorageSettings(env)).toMatchObject({
-        tables: { connectionString: 'UseDevelopmentStorage=true' },
+        backend: { kind: 'tables', access: { connectionString: 'UseDevelopmentStorage=true' } },
         loyaltyTableName: 'LoyaltyMembers',
         failedValidationsTableName: 'FailedValidations',
       });

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { makeGetProfile } from '../../functions/GetProfile';
 import { formatMoney } from '../../shared/loyalty/money';
-import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
+import { MemoryLoyaltyRepository } from '../support/memoryRepository';
 import { money } from '../support/builders';
 import { expectCustomPolicyAnswer, expectUserFlowAnswer } from '../support/contract';
 import { invoke, testDeps, type RequestSpec, type TestDeps } from '../support/invoke';

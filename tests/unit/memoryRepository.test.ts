@@ -1,4 +1,4 @@
-import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
+import { MemoryLoyaltyRepository } from '../support/memoryRepository';
 import { repositoryContract } from '../support/repositoryContract';
 
 repositoryContract('in-memory', async () => new MemoryLoyaltyRepository());

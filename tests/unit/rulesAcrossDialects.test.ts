@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { HttpHandler } from '@azure/functions';
 import { makeEnrichToken } from '../../functions/EnrichToken';
 import { makeValidateProfile } from '../../functions/ValidateProfile';
-import { MemoryLoyaltyRepository } from '../../shared/storage/memoryRepository';
+import { MemoryLoyaltyRepository } from '../support/memoryRepository';
 import { aMember, money } from '../support/builders';
 import {
   attributeCollectionSubmit,

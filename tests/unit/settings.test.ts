@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig as load } from '../../shared/config';
 import { API_VERSION } from '../../shared/contract/responses';
 import { formatMoney, parseMoney } from '../../shared/loyalty/money';
-import { createTableClient, tableEndpoint } from '../../shared/storage/connection';
-import { encodeKey } from '../../shared/storage/keys';
+import { createTableClient, tableEndpoint } from '../../shared/storage/table/connection';
+import { encodeKey } from '../../shared/storage/table/keys';
 
 const ROOT = join(__dirname, '..', '..');
 /** The settings as `npm start` reads them (Development: no caller check required). */
@@ -16,10 +16,13 @@ describe('settings', () => {
   it('has safe defaults and is frozen', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
-      tables: {
-        kind: 'connectionString',
-        connectionString: 'UseDevelopmentStorage=true',
-        from: 'default',
+      backend: {
+        kind: 'tables',
+        access: {
+          kind: 'connectionString',
+          connectionString: 'UseDevelopmentStorage=true',
+          from: 'default',
+        },
       },
       loyaltyTableName: 'LoyaltyMembers',
       balancesTableName: 'Balances',
@@ -35,9 +38,9 @@ describe('settings', () => {
 
   it('prefers TABLES_CONNECTION_STRING, then AzureWebJobsStorage', () => {
     expect(
-      loadConfig({ AzureWebJobsStorage: 'A', TABLES_CONNECTION_STRING: 'T' }).tables,
+      loadConfig({ AzureWebJobsStorage: 'A', TABLES_CONNECTION_STRING: 'T' }).backend.access,
     ).toMatchObject({ connectionString: 'T' });
-    expect(loadConfig({ AzureWebJobsStorage: 'A' }).tables).toMatchObject({
+    expect(loadConfig({ AzureWebJobsStorage: 'A' }).backend.access).toMatchObject({
       connectionString: 'A',
     });
   });

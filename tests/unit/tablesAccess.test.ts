@@ -4,8 +4,8 @@
  * development storage. And the start-up line that says which, never with a key.
  */
 import { describe, expect, it } from 'vitest';
-import { tablesAccess } from '../../shared/storage/access';
-import { describeTables } from '../../shared/storage/credential';
+import { tablesAccess } from '../../shared/storage/table/access';
+import { describeTables } from '../../shared/storage/table/credential';
 
 const ENDPOINT = 'https://acme.table.core.windows.net';
 const CLIENT = '7c9e6679-7425-40de-944b-e07fc1f90ae7';

@@ -5,9 +5,9 @@
  * of the row's keys, never the keys or a value.
  */
 import { createHash } from 'node:crypto';
-import { MEMBER_STATUSES, type LoyaltyMember, type MemberStatus } from '../loyalty/member';
-import { parseMoney, type Money } from '../loyalty/money';
-import { StorageCorruptError, type FailedAttempts, type FoundMember } from '../loyalty/ports';
+import { MEMBER_STATUSES, type LoyaltyMember, type MemberStatus } from '../../loyalty/member';
+import { parseMoney, type Money } from '../../loyalty/money';
+import { StorageCorruptError, type FailedAttempts, type FoundMember } from '../../loyalty/ports';
 
 // A type, not an interface: the SDK's transaction actions want an index signature.
 /** A row of the members table, as the app writes it. */

@@ -4,9 +4,9 @@
  * into StorageUnavailableError, which the functions degrade on.
  */
 import { RestError, type TableClient, type TableServiceClientOptions } from '@azure/data-tables';
-import { boundedSignal, type Signal } from '../abort';
-import type { Telemetry } from '../telemetry/telemetry';
-import { StorageUnavailableError } from '../loyalty/ports';
+import { boundedSignal, type Signal } from '../../abort';
+import type { Telemetry } from '../../telemetry/telemetry';
+import { StorageUnavailableError } from '../../loyalty/ports';
 
 /** SDK retries tuned to fit inside the storage timeout: two quick retries. */
 export const RETRY_OPTIONS: TableServiceClientOptions['retryOptions'] = {

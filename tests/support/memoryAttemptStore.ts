@@ -1,12 +1,12 @@
 /** In-memory adapter of the attempt store, for unit tests; passes the same contract suite. */
-import { normalizeEmail } from '../loyalty/email';
+import { normalizeEmail } from '../../shared/loyalty/email';
 import {
   attemptKeyParts,
   type AttemptKey,
   type AttemptRecord,
   type AttemptStore,
   type FailedAttempts,
-} from '../loyalty/ports';
+} from '../../shared/loyalty/ports';
 
 interface Row {
   readonly email: string;

@@ -7,11 +7,11 @@ import {
   type MemberAdmin,
   type SaveMembersOptions,
   type SaveOutcome,
-} from '../loyalty/admin';
-import { normalizeEmail } from '../loyalty/email';
-import { byLoyaltyId, type LoyaltyMember } from '../loyalty/member';
-import type { Money } from '../loyalty/money';
-import type { BalanceLookup, FoundMember } from '../loyalty/ports';
+} from '../../shared/loyalty/admin';
+import { normalizeEmail } from '../../shared/loyalty/email';
+import { byLoyaltyId, type LoyaltyMember } from '../../shared/loyalty/member';
+import type { Money } from '../../shared/loyalty/money';
+import type { BalanceLookup, FoundMember } from '../../shared/loyalty/ports';
 
 export class MemoryLoyaltyRepository implements MemberAdmin {
   private readonly members = new Map<string, Map<string, LoyaltyMember>>();

@@ -11,13 +11,17 @@
  * the speed suffers.
  */
 import type { TableEntity, TableEntityResult } from '@azure/data-tables';
-import { MAX_MEMBER_PAGE_SIZE, type SaveMembersOptions, type SaveOutcome } from '../loyalty/admin';
-import { normalizeEmail } from '../loyalty/email';
-import type { LoyaltyMember } from '../loyalty/member';
+import {
+  MAX_MEMBER_PAGE_SIZE,
+  type SaveMembersOptions,
+  type SaveOutcome,
+} from '../../loyalty/admin';
+import { normalizeEmail } from '../../loyalty/email';
+import type { LoyaltyMember } from '../../loyalty/member';
 import { memberKeys } from './keys';
 import { memberEntity, sameMember, type MemberEntity } from './rows';
 import { isTableNotFound, statusOf } from './tableCall';
-import { TaskPool } from './taskPool';
+import { TaskPool } from '../taskPool';
 
 export interface BulkOptions {
   /** Writes (single rows or transactions) in flight at once. Default 32. */

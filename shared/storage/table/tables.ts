@@ -4,9 +4,9 @@
  * identity with Storage Table Data Contributor on an account whose tables were made by the
  * deployment) when the table turns out to exist. EnsuredTables is how the adapters use it.
  */
-import type { Signal } from '../abort';
+import type { Signal } from '../../abort';
 import type { TableClient } from '@azure/data-tables';
-import { StorageUnavailableError } from '../loyalty/ports';
+import { StorageUnavailableError } from '../../loyalty/ports';
 import { isTableNotFound, statusOf, tableCall, type TableCallOptions } from './tableCall';
 
 export async function ensureTable(

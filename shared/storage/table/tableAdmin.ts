@@ -3,11 +3,11 @@
  * serving. Single rows here; many rows through the bulk engine (bulkSave.ts).
  */
 import type { TableEntityResult } from '@azure/data-tables';
-import type { MemberAdmin, SaveMembersOptions, SaveOutcome } from '../loyalty/admin';
-import { MAX_MEMBER_PAGE_SIZE } from '../loyalty/admin';
-import { normalizeEmail } from '../loyalty/email';
-import type { LoyaltyMember } from '../loyalty/member';
-import { formatMoney, type Money } from '../loyalty/money';
+import type { MemberAdmin, SaveMembersOptions, SaveOutcome } from '../../loyalty/admin';
+import { MAX_MEMBER_PAGE_SIZE } from '../../loyalty/admin';
+import { normalizeEmail } from '../../loyalty/email';
+import type { LoyaltyMember } from '../../loyalty/member';
+import { formatMoney, type Money } from '../../loyalty/money';
 import { saveMembersInBulk, type BulkOptions, type BulkWrite, type MemberPage } from './bulkSave';
 import { encodeKey, memberKeys } from './keys';
 import {
@@ -18,8 +18,13 @@ import {
   type BalanceEntity,
   type MemberEntity,
 } from './rows';
+import type { BalanceLookup, CallOptions, FoundMember } from '../../loyalty/ports';
 import { statusOf } from './tableCall';
-import { TableLoyaltyRepository, type TableRepositoryOptions } from './tableRepository';
+import {
+  MemberTables,
+  TableLoyaltyRepository,
+  type TableRepositoryOptions,
+} from './tableRepository';
 
 export type { BulkOptions } from './bulkSave';
 
@@ -28,24 +33,65 @@ export interface TableAdminOptions extends TableRepositoryOptions {
   readonly bulk?: BulkOptions;
 }
 
-export class TableLoyaltyAdmin extends TableLoyaltyRepository implements MemberAdmin {
+/**
+ * Serves what the repository serves by handing it on to one (sharing its tables), and adds the
+ * admin operations on the same tables, through their public calls only.
+ */
+export class TableLoyaltyAdmin implements MemberAdmin {
   private readonly bulk: BulkOptions;
+  readonly #tables: MemberTables;
+  readonly #serving: TableLoyaltyRepository;
 
   constructor(options: TableAdminOptions) {
-    super(options);
     this.bulk = options.bulk ?? {};
+    this.#tables = new MemberTables(options);
+    this.#serving = new TableLoyaltyRepository(options, this.#tables);
+  }
+
+  init(options?: CallOptions): Promise<void> {
+    return this.#serving.init(options);
+  }
+
+  findMember(
+    email: string,
+    loyaltyId: string,
+    options?: CallOptions,
+  ): Promise<FoundMember | undefined> {
+    return this.#serving.findMember(email, loyaltyId, options);
+  }
+
+  listMembersByEmail(email: string, options?: CallOptions): Promise<LoyaltyMember[]> {
+    return this.#serving.listMembersByEmail(email, options);
+  }
+
+  markThrottled(email: string, until: Date, options?: CallOptions): Promise<void> {
+    return this.#serving.markThrottled(email, until, options);
+  }
+
+  getOrCreateBalance(
+    objectId: string,
+    starting: Money,
+    options?: CallOptions,
+  ): Promise<BalanceLookup> {
+    return this.#serving.getOrCreateBalance(objectId, starting, options);
+  }
+
+  ping(options?: CallOptions): Promise<void> {
+    return this.#serving.ping(options);
   }
 
   async saveMember(member: LoyaltyMember): Promise<SaveOutcome> {
     const email = normalizeEmail(member.email);
     const { partitionKey, rowKey } = memberKeys(email, member.loyaltyId);
-    const existing = await this.read(this.members, partitionKey, rowKey);
+    const existing = await this.#tables.read(this.#tables.members, partitionKey, rowKey);
     const next = memberEntity(member, email);
     if (existing !== undefined && sameMember(existing, next)) return 'unchanged';
     // Merge: a throttle mark on the row stays (every member property is written).
-    await this.withTable({}, () =>
-      this.call('upsert', this.members, (abortSignal) =>
-        this.members.upsertEntity({ partitionKey, rowKey, ...next }, 'Merge', { abortSignal }),
+    await this.#tables.withTable({}, () =>
+      this.#tables.call('upsert', this.#tables.members, (abortSignal) =>
+        this.#tables.members.upsertEntity({ partitionKey, rowKey, ...next }, 'Merge', {
+          abortSignal,
+        }),
       ),
     );
     return existing === undefined ? 'added' : 'updated';
@@ -58,7 +104,8 @@ export class TableLoyaltyAdmin extends TableLoyaltyRepository implements MemberA
     return saveMembersInBulk(
       {
         listPage: (token, size) => this.listPage(token, size),
-        readMember: (partitionKey, rowKey) => this.read(this.members, partitionKey, rowKey),
+        readMember: (partitionKey, rowKey) =>
+          this.#tables.read(this.#tables.members, partitionKey, rowKey),
         write: (writes) => this.write(writes),
         saveMember: (member) => this.saveMember(member),
       },
@@ -73,7 +120,8 @@ export class TableLoyaltyAdmin extends TableLoyaltyRepository implements MemberA
     let token: string | undefined;
     do {
       const page = await this.listPage(token, size);
-      if (page.entities.length > 0) yield page.entities.map((e) => withoutMark(this.toMember(e)));
+      if (page.entities.length > 0)
+        yield page.entities.map((e) => withoutMark(this.#tables.toMember(e)));
       token = page.continuationToken;
     } while (token !== undefined);
   }
@@ -84,8 +132,8 @@ export class TableLoyaltyAdmin extends TableLoyaltyRepository implements MemberA
     for (const member of held.filter((m) => loyaltyId === undefined || m.loyaltyId === loyaltyId)) {
       const { partitionKey, rowKey } = memberKeys(normalizeEmail(email), member.loyaltyId);
       try {
-        await this.call('delete', this.members, (abortSignal) =>
-          this.members.deleteEntity(partitionKey, rowKey, { abortSignal }),
+        await this.#tables.call('delete', this.#tables.members, (abortSignal) =>
+          this.#tables.members.deleteEntity(partitionKey, rowKey, { abortSignal }),
         );
         removed.push(member.loyaltyId);
       } catch (error) {
@@ -96,9 +144,9 @@ export class TableLoyaltyAdmin extends TableLoyaltyRepository implements MemberA
   }
 
   async isEmpty(): Promise<boolean> {
-    return this.withTable({}, () =>
-      this.call('query', this.members, async (abortSignal) => {
-        const pages = this.members
+    return this.#tables.withTable({}, () =>
+      this.#tables.call('query', this.#tables.members, async (abortSignal) => {
+        const pages = this.#tables.members
           .listEntities({ queryOptions: { select: ['PartitionKey'] }, abortSignal })
           .byPage({ maxPageSize: 1 });
         for await (const page of pages) return page.length === 0;
@@ -108,14 +156,18 @@ export class TableLoyaltyAdmin extends TableLoyaltyRepository implements MemberA
   }
 
   async getBalance(objectId: string): Promise<Money | undefined> {
-    const entity = await this.read<BalanceEntity>(this.balances, encodeKey(objectId), BALANCE_ROW);
-    return entity === undefined ? undefined : this.toMoney(entity);
+    const entity = await this.#tables.read<BalanceEntity>(
+      this.#tables.balances,
+      encodeKey(objectId),
+      BALANCE_ROW,
+    );
+    return entity === undefined ? undefined : this.#tables.toMoney(entity);
   }
 
   async setBalance(objectId: string, balance: Money): Promise<void> {
-    await this.withTable({}, () =>
-      this.call('upsert', this.balances, (abortSignal) =>
-        this.balances.upsertEntity<BalanceEntity>(
+    await this.#tables.withTable({}, () =>
+      this.#tables.call('upsert', this.#tables.balances, (abortSignal) =>
+        this.#tables.balances.upsertEntity<BalanceEntity>(
           {
             partitionKey: encodeKey(objectId),
             rowKey: BALANCE_ROW,
@@ -131,9 +183,9 @@ export class TableLoyaltyAdmin extends TableLoyaltyRepository implements MemberA
 
   /** One page of the members table, in key order; its own request under the storage timeout. */
   private listPage(continuationToken: string | undefined, pageSize: number): Promise<MemberPage> {
-    return this.withTable({}, () =>
-      this.call('query', this.members, async (abortSignal) => {
-        const pages = this.members
+    return this.#tables.withTable({}, () =>
+      this.#tables.call('query', this.#tables.members, async (abortSignal) => {
+        const pages = this.#tables.members
           .listEntities<MemberEntity>({ abortSignal })
           .byPage({ maxPageSize: pageSize, continuationToken });
         const first = await pages.next();
@@ -146,24 +198,24 @@ export class TableLoyaltyAdmin extends TableLoyaltyRepository implements MemberA
 
   /** One request for one row, one entity group transaction for several rows of one partition. */
   private write(writes: readonly BulkWrite[]): Promise<void> {
-    return this.withTable({}, () =>
-      this.call(
+    return this.#tables.withTable({}, () =>
+      this.#tables.call(
         writes.length === 1 ? 'write' : 'transaction',
-        this.members,
+        this.#tables.members,
         async (abortSignal) => {
           const [only] = writes;
           if (only !== undefined && writes.length === 1) {
             if (only.etag === undefined) {
-              await this.members.createEntity(only.entity, { abortSignal });
+              await this.#tables.members.createEntity(only.entity, { abortSignal });
             } else {
-              await this.members.updateEntity(only.entity, 'Merge', {
+              await this.#tables.members.updateEntity(only.entity, 'Merge', {
                 etag: only.etag,
                 abortSignal,
               });
             }
             return;
           }
-          await this.members.submitTransaction(
+          await this.#tables.members.submitTransaction(
             writes.map((w) =>
               w.etag === undefined
                 ? ['create', w.entity]

@@ -12,8 +12,8 @@
  *    (config.ts); `npm start`, Core Tools, the tests and the loyalty CLI keep it as the default.
  * A connection string, when set, always wins.
  */
-import { ConfigError } from '../configError';
-import { read, type Env } from '../env';
+import { ConfigError } from '../../configError';
+import { read, type Env } from '../../env';
 
 export type TablesAccess =
   | {

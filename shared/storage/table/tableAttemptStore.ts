@@ -6,7 +6,7 @@
  * whose window has long passed; `reset` every row of one email.
  */
 import { odata, type TableClient, type TableServiceClientOptions } from '@azure/data-tables';
-import { normalizeEmail } from '../loyalty/email';
+import { normalizeEmail } from '../../loyalty/email';
 import {
   attemptKeyParts,
   type AttemptKey,
@@ -14,12 +14,12 @@ import {
   type AttemptStore,
   type CallOptions,
   type FailedAttempts,
-} from '../loyalty/ports';
+} from '../../loyalty/ports';
 import { createTableClient, type TablesTarget } from './connection';
 import { encodeKey } from './keys';
 import { attemptsFromRow } from './rows';
 import { EnsuredTables } from './tables';
-import { TaskPool } from './taskPool';
+import { TaskPool } from '../taskPool';
 import {
   isTableNotFound,
   RETRY_OPTIONS,
