@@ -13,13 +13,13 @@ import { dirname, join, resolve } from 'node:path';
 import { format } from 'node:util';
 import {
   fromHttpResponse,
-  headersOf,
   hostError,
   jsonAnswer,
   normalizedPath,
   plainTarget,
   readBody,
 } from './hostHttp';
+import { hostRequestInit } from './hostRequest';
 import { LocalHttpRequest } from './localRequest';
 
 export type LogLevel =
@@ -206,22 +206,13 @@ export function createHost(options: HostOptions): Server {
         hostError(response, 413, 'The request body is too large.');
         return done(413);
       }
-      const headers = headersOf(request);
-      const href = `http://${request.headers.host ?? 'localhost'}${target}`;
-      const search = queryAt === -1 ? '' : target.slice(queryAt + 1);
-      const hasBody = body.length > 0 && method !== 'GET' && method !== 'HEAD';
-      const httpRequest = new LocalHttpRequest(
-        { method, url: href, search, headers, body: hasBody ? body : undefined },
-        () =>
-          new functionsLib.HttpRequest({
-            method,
-            url: href,
-            headers,
-            query: Object.fromEntries(new URLSearchParams(search)),
-            params: {},
-            body: body.length > 0 ? { bytes: body } : undefined,
-          }),
-      );
+      const init = hostRequestInit({
+        method,
+        target,
+        rawHeaders: request.rawHeaders,
+        body,
+      });
+      const httpRequest = new LocalHttpRequest(init, () => new functionsLib.HttpRequest(init));
       const invocationId = randomUUID();
       const context = new functionsLib.InvocationContext({
         invocationId,
