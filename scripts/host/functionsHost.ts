@@ -2,8 +2,9 @@
  * A small local stand-in for the Azure Functions host, serving the functions the app registers
  * with `app.http` exactly as they are: it provides the `@azure/functions-core` module the
  * library registers through (the real host injects it), loads the files `package.json` `main`
- * names, runs `appStart` hooks, and turns each HTTP request into an `HttpRequest` (the library's
- * interface over the bytes read, localRequest.ts) and the library's own `InvocationContext`.
+ * names, runs `appStart` hooks, and turns each HTTP request into what the Functions host hands
+ * the worker (hostRequest.ts), served through the library's `HttpRequest` interface
+ * (localRequest.ts), and the library's own `InvocationContext`.
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
