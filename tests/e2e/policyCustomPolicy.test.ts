@@ -4,51 +4,26 @@
  * journeys: policyCustomPolicyJourneys.test.ts). When the policy and the API drift apart (a claim
  * name, a status code, a body shape), these fail.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  callRestProfile,
-  PolicySet,
-  type Claims,
-  type Credentials,
-} from '../../scripts/preview/simulators/b2c';
+import { describe, expect, it } from 'vitest';
+import { callRestProfile, PolicySet, type Credentials } from '../../scripts/preview/simulators/b2c';
 import {
   CANNOT_CHECK,
   CREDENTIALS,
   MEMBER_WITH_BALANCE,
   NOT_ASSOCIATED_EN,
   NOT_ASSOCIATED_FR,
-  startCustomPolicyHost,
+  useCustomPolicyHost,
+  variantCalls,
   VARIANTS,
-  variant,
-  type Variant,
 } from '../support/customPolicyRun';
-import type { RunningHost } from '../support/host';
+
 import { render, withoutMetadataItem } from '../support/policyKit';
 import { randomUUID } from 'node:crypto';
 
-let host: RunningHost;
-
-beforeAll(async () => {
-  host = await startCustomPolicyHost();
-});
-
-afterAll(async () => {
-  await host?.stop();
-});
+const host = useCustomPolicyHost();
 
 describe.each(VARIANTS)('the %s policy against the API', (name) => {
-  let v: Variant;
-  beforeAll(() => {
-    v = variant(name, host);
-  });
-
-  const validate = (claims: Claims, culture = 'en-US') =>
-    callRestProfile(v.policies.restProfile('REST-ValidateProfile'), claims, v.policies, {
-      ...v.options,
-      context: { culture },
-    });
-  const getProfile = (claims: Claims) =>
-    callRestProfile(v.policies.restProfile('REST-GetProfile'), claims, v.policies, v.options);
+  const { validate, getProfile } = variantCalls(name, host);
 
   describe('REST-ValidateProfile, the validation technical profile of sign-up', () => {
     it('gets the promo code of a loyalty ID registered to the email', async () => {
@@ -128,7 +103,7 @@ describe('a policy without IncludeClaimResolvingInClaimsHandling', () => {
   it("sends {Culture:LCID} as literal text: the API answers in its default language and logs what's missing", async () => {
     const policies = new PolicySet(
       withoutMetadataItem(
-        render({ baseUrl: host.baseUrl, auth: 'apikey' }),
+        render({ baseUrl: host().baseUrl, auth: 'apikey' }),
         'IncludeClaimResolvingInClaimsHandling',
       ),
     );
@@ -141,7 +116,7 @@ describe('a policy without IncludeClaimResolvingInClaimsHandling', () => {
     expect(outcome.request.sent.lang).toBe('{Culture:LCID}');
     expect(outcome).toMatchObject({ kind: 'pageError', userMessage: NOT_ASSOCIATED_EN });
     await expect
-      .poll(() => host.output())
+      .poll(() => host().output())
       .toContain('the lang claim arrived as the literal text {Culture:LCID}');
   });
 });
@@ -151,7 +126,7 @@ describe('every --auth rendering, against an API that checks API_AUTH=apikey,bas
     auth: 'basic' | 'apikey' | 'certificate' | 'bearer' | 'none',
     credentials: Credentials,
   ) => {
-    const policies = new PolicySet(render({ baseUrl: host.baseUrl, auth }));
+    const policies = new PolicySet(render({ baseUrl: host().baseUrl, auth }));
     return callRestProfile(
       policies.restProfile('REST-ValidateProfile'),
       { email: 'david@contoso.com', loyaltyId: '5678' },

@@ -3,50 +3,25 @@
  * password reset) of the shipped policy and its renderings with each SendClaimsIn, against the
  * local host over HTTP (the technical profiles one by one: policyCustomPolicy.test.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  callRestProfile,
-  runJourney,
-  type Claims,
-  type JourneyOptions,
-} from '../../scripts/preview/simulators/b2c';
+import { describe, expect, it } from 'vitest';
+import { runJourney } from '../../scripts/preview/simulators/b2c';
 import {
   CANNOT_CHECK,
   EMILY,
   MEMBER_WITH_BALANCE,
   NOT_ASSOCIATED_EN,
   PASSWORDS,
-  startCustomPolicyHost,
+  useCustomPolicyHost,
+  variantCalls,
   VARIANTS,
-  variant,
-  type Variant,
 } from '../support/customPolicyRun';
-import type { RunningHost } from '../support/host';
+
 import { randomUUID } from 'node:crypto';
 
-let host: RunningHost;
-
-beforeAll(async () => {
-  host = await startCustomPolicyHost();
-});
-
-afterAll(async () => {
-  await host?.stop();
-});
+const host = useCustomPolicyHost();
 
 describe.each(VARIANTS)('the %s policy against the API', (name) => {
-  let v: Variant;
-  beforeAll(() => {
-    v = variant(name, host);
-  });
-
-  const validate = (claims: Claims, culture = 'en-US') =>
-    callRestProfile(v.policies.restProfile('REST-ValidateProfile'), claims, v.policies, {
-      ...v.options,
-      context: { culture },
-    });
-  const journey = (options: Omit<JourneyOptions, 'redirectTo' | 'credentials'>) =>
-    runJourney(v.policies, { ...v.options, ...options });
+  const { v, validate, journey } = variantCalls(name, host);
 
   describe('the journeys', () => {
     it('local sign-up with a registered loyalty ID: the token carries the promo code and the starting balance', async () => {
@@ -248,8 +223,8 @@ describe.each(VARIANTS)('the %s policy against the API', (name) => {
     });
 
     it('an unreachable API stops the sign-up on the page with the policy’s message, never the ServiceUrl', async () => {
-      const outcome = await runJourney(v.policies, {
-        ...v.options,
+      const outcome = await runJourney(v().policies, {
+        ...v().options,
         redirectTo: 'http://127.0.0.1:9',
         relyingParty: 'B2C_1A_signup_signin',
         choose: { 1: 'none', 2: 'SignUpWithLogonEmailExchange' },

@@ -4,7 +4,15 @@
  * variant (the shipped files, and one rendering per SendClaimsIn).
  */
 import { SEND_CLAIMS_IN } from '../../scripts/policy';
-import { PolicySet, type RestCallOptions } from '../../scripts/preview/simulators/b2c';
+import { afterAll, beforeAll } from 'vitest';
+import {
+  callRestProfile,
+  PolicySet,
+  runJourney,
+  type Claims,
+  type JourneyOptions,
+  type RestCallOptions,
+} from '../../scripts/preview/simulators/b2c';
 import type { RunningHost } from './host';
 import { render, shippedPolicies } from './policyKit';
 import { startPolicyHost } from './policyHost';
@@ -16,7 +24,22 @@ export const CREDENTIALS = {
   password: 'policy-e2e-password',
 } as const;
 
-export function startCustomPolicyHost(): Promise<RunningHost> {
+/** Starts the host for the calling test file and stops it after; the accessor reads it. */
+export function useCustomPolicyHost(): () => RunningHost {
+  let host: RunningHost | undefined;
+  beforeAll(async () => {
+    host = await startCustomPolicyHost();
+  });
+  afterAll(async () => {
+    await host?.stop();
+  });
+  return () => {
+    if (host === undefined) throw new Error('the policy host has not started');
+    return host;
+  };
+}
+
+function startCustomPolicyHost(): Promise<RunningHost> {
   return startPolicyHost('Policy', {
     API_AUTH: 'apikey,basic',
     API_KEY: CREDENTIALS.apiKey,
@@ -59,5 +82,34 @@ export function variant(name: (typeof VARIANTS)[number], host: RunningHost): Var
   return {
     policies: new PolicySet(render({ baseUrl: host.baseUrl, auth: 'apikey', sendClaimsIn: name })),
     options: { credentials: CREDENTIALS },
+  };
+}
+
+/** One variant's calls inside its describe block (the variant is made once the host runs). */
+export function variantCalls(name: (typeof VARIANTS)[number], host: () => RunningHost) {
+  let made: Variant | undefined;
+  beforeAll(() => {
+    made = variant(name, host());
+  });
+  const v = (): Variant => {
+    if (made === undefined) throw new Error('the variant is made in beforeAll');
+    return made;
+  };
+  return {
+    v,
+    validate: (claims: Claims, culture = 'en-US') =>
+      callRestProfile(v().policies.restProfile('REST-ValidateProfile'), claims, v().policies, {
+        ...v().options,
+        context: { culture },
+      }),
+    getProfile: (claims: Claims) =>
+      callRestProfile(
+        v().policies.restProfile('REST-GetProfile'),
+        claims,
+        v().policies,
+        v().options,
+      ),
+    journey: (options: Omit<JourneyOptions, 'redirectTo' | 'credentials'>) =>
+      runJourney(v().policies, { ...v().options, ...options }),
   };
 }
