@@ -7,7 +7,6 @@
  * before the SDK is ready (with a managed identity: telemetryAuthentication.test.ts; the main
  * thread never loads the SDK: telemetryMainThread.test.ts).
  */
-
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -3,7 +3,6 @@
  * tokens: authTokens.test.ts), rotation, and refusals that answer 401 with a generic body while
  * the log says why, never with the secret.
  */
-
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generate } from 'selfsigned';

@@ -4,7 +4,6 @@
  * is cached, and how each failure surfaces (the findings behind it are in the header of
  * identityHarness.test.ts).
  */
-
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAzuriteOAuth, type AzuriteOAuth } from '../support/azuriteOAuth';
 import { runIdentityChild, type ChildOptions, type ChildRun } from '../support/identityChild';
