@@ -123,12 +123,11 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { TableClient } from '@azure/data-tables';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startAzuriteOAuth, type AzuriteOAuth } from '../support/azuriteOAuth';
+import { describe, expect, inject, it } from 'vitest';
+import { useOAuthHarness, type AzuriteOAuth } from '../support/azuriteOAuth';
 import {
   bearerClaims,
   signedJwt,
-  startManagedIdentityEndpoint,
   STORAGE_RESOURCE,
   type ManagedIdentityEndpoint,
 } from '../support/managedIdentityEndpoint';
@@ -139,15 +138,10 @@ const TABLE = 'Probe';
 let azurite: AzuriteOAuth;
 let identity: ManagedIdentityEndpoint;
 
-beforeAll(async () => {
-  [azurite, identity] = await Promise.all([startAzuriteOAuth(), startManagedIdentityEndpoint()]);
+useOAuthHarness((started, endpoint) => {
+  azurite = started;
+  identity = endpoint;
 });
-
-afterAll(async () => {
-  await Promise.all([azurite?.stop(), identity?.close()]);
-});
-
-afterEach(() => identity.setMode('ok'));
 
 /** A raw HTTPS GET to Azurite (trusting the test certificate) with this Authorization. */
 function azuriteGet(

@@ -4,8 +4,8 @@
  * is cached, and how each failure surfaces (the findings behind it are in the header of
  * identityHarness.test.ts).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAzuriteOAuth, type AzuriteOAuth } from '../support/azuriteOAuth';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useOAuthHarness, type AzuriteOAuth } from '../support/azuriteOAuth';
 import { runIdentityChild, type ChildOptions, type ChildRun } from '../support/identityChild';
 import {
   startManagedIdentityEndpoint,
@@ -20,15 +20,10 @@ const TABLE = 'Probe';
 let azurite: AzuriteOAuth;
 let identity: ManagedIdentityEndpoint;
 
-beforeAll(async () => {
-  [azurite, identity] = await Promise.all([startAzuriteOAuth(), startManagedIdentityEndpoint()]);
+useOAuthHarness((started, endpoint) => {
+  azurite = started;
+  identity = endpoint;
 });
-
-afterAll(async () => {
-  await Promise.all([azurite?.stop(), identity?.close()]);
-});
-
-afterEach(() => identity.setMode('ok'));
 
 /** The child's whole environment besides PATH: no AZURE_* secrets, no HOME. */
 function childEnv(extra: Record<string, string> = {}): Record<string, string> {
