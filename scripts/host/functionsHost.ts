@@ -2,8 +2,9 @@
  * A small local stand-in for the Azure Functions host, serving the functions the app registers
  * with `app.http` exactly as they are: it provides the `@azure/functions-core` module the
  * library registers through (the real host injects it), loads the files `package.json` `main`
- * names, runs `appStart` hooks, and turns each HTTP request into an `HttpRequest` (the library's
- * interface over the bytes read, localRequest.ts) and the library's own `InvocationContext`.
+ * names, runs `appStart` hooks, and turns each HTTP request into what the Functions host hands
+ * the worker (hostRequest.ts), served through the library's `HttpRequest` interface
+ * (localRequest.ts), and the library's own `InvocationContext`.
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,13 +14,13 @@ import { dirname, join, resolve } from 'node:path';
 import { format } from 'node:util';
 import {
   fromHttpResponse,
-  headersOf,
   hostError,
   jsonAnswer,
   normalizedPath,
   plainTarget,
   readBody,
 } from './hostHttp';
+import { hostRequestInit } from './hostRequest';
 import { LocalHttpRequest } from './localRequest';
 
 export type LogLevel =
@@ -206,22 +207,13 @@ export function createHost(options: HostOptions): Server {
         hostError(response, 413, 'The request body is too large.');
         return done(413);
       }
-      const headers = headersOf(request);
-      const href = `http://${request.headers.host ?? 'localhost'}${target}`;
-      const search = queryAt === -1 ? '' : target.slice(queryAt + 1);
-      const hasBody = body.length > 0 && method !== 'GET' && method !== 'HEAD';
-      const httpRequest = new LocalHttpRequest(
-        { method, url: href, search, headers, body: hasBody ? body : undefined },
-        () =>
-          new functionsLib.HttpRequest({
-            method,
-            url: href,
-            headers,
-            query: Object.fromEntries(new URLSearchParams(search)),
-            params: {},
-            body: body.length > 0 ? { bytes: body } : undefined,
-          }),
-      );
+      const init = hostRequestInit({
+        method,
+        target,
+        rawHeaders: request.rawHeaders,
+        body,
+      });
+      const httpRequest = new LocalHttpRequest(init, () => new functionsLib.HttpRequest(init));
       const invocationId = randomUUID();
       const context = new functionsLib.InvocationContext({
         invocationId,

@@ -28,15 +28,6 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
   });
 }
 
-export function headersOf(request: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return headers;
-}
-
 export interface Answer {
   readonly status: number;
   readonly headers: Record<string, string>;

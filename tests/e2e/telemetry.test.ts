@@ -4,36 +4,19 @@
  * trusted through NODE_EXTRA_CA_CERTS). The envelopes that arrive are checked: names, properties,
  * and the absence of personal data. The telemetry thread is held (a preload waits for a file this
  * test writes) until the first request has been answered, so that request is certainly recorded
- * before the SDK is ready. The main thread never loads the SDK.
+ * before the SDK is ready (with a managed identity: telemetryAuthentication.test.ts; the main
+ * thread never loads the SDK: telemetryMainThread.test.ts).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTableClient } from '../../shared/storage/table/connection';
 import { TableLoyaltyAdmin } from '../../shared/storage/table/tableAdmin';
 import { aMember, money } from '../support/builders';
-import {
-  startManagedIdentityEndpoint,
-  type ManagedIdentityEndpoint,
-} from '../support/managedIdentityEndpoint';
-import { APP_ROOT, startHost } from '../support/host';
+import { startHost } from '../support/host';
 import { azuriteConnectionString, uniqueTableNames } from '../support/tables';
-import { makeTestCertificate, type TestCertificate } from '../support/testCertificate';
-import { azuriteConnectionString as azuriteOn } from '../../scripts/host/azurite';
-
-interface Envelope {
-  iKey: string;
-  name: string;
-  tags: Record<string, string>;
-  data: {
-    baseType: string;
-    baseData: Record<string, unknown> & { properties?: Record<string, string> };
-  };
-}
+import { startIngestion, waitFor, type Ingestion } from '../support/ingestionStandIn';
 
 const EMAIL = 'telemetry.person@contoso.com';
 const LOYALTY_ID = 'LOYAL-93817';
@@ -46,11 +29,7 @@ const HASH_KEY = 'telemetry-hash-key-0123456789';
 const API_KEY = 'telemetry-api-key-0123456789';
 
 const dir = mkdtempSync(join(tmpdir(), 'telemetry-'));
-const envelopes: Envelope[] = [];
-/** Per POST to the ingestion endpoint: the iKey it carried and its Authorization header. */
-const posts: { iKey: string | undefined; authorization: string | undefined }[] = [];
 const IKEY = '11111111-2222-4333-8444-555555555555';
-const ENTRA_IKEY = '66666666-7777-4888-9999-000000000000';
 /** The telemetry thread waits for this file before it loads the SDK. */
 const RELEASE = join(dir, 'release-telemetry-thread');
 const HOLD = join(dir, 'hold-telemetry-thread.js');
@@ -66,48 +45,19 @@ if (!isMainThread) {
 );
 let hostOutput = '';
 let firstAnsweredBeforeReady = false;
-let ingestion: Server;
-let ingestionPort = 0;
-let certificate: TestCertificate;
+let ingestion: Ingestion;
 
 beforeAll(async () => {
-  certificate = await makeTestCertificate('telemetry-ingestion-');
-  ingestion = createServer(
-    { cert: certificate.cert, key: certificate.key },
-    (request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (c: Buffer) => chunks.push(c));
-      request.on('end', () => {
-        let body = Buffer.concat(chunks);
-        if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
-        const items = JSON.parse(body.toString('utf8')) as Envelope[];
-        posts.push({ iKey: items[0]?.iKey, authorization: request.headers.authorization });
-        envelopes.push(...items);
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(
-          JSON.stringify({ itemsReceived: items.length, itemsAccepted: items.length, errors: [] }),
-        );
-      });
-    },
-  );
-  await new Promise<void>((resolve) => ingestion.listen(0, '127.0.0.1', resolve));
-  const address = ingestion.address();
-  ingestionPort = typeof address === 'object' && address ? address.port : 0;
+  ingestion = await startIngestion();
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => ingestion.close(() => resolve()));
-  certificate.cleanup();
+  await ingestion.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 const ofType = (type: string) =>
-  envelopes.filter((e) => e.iKey === IKEY && e.data.baseType === type);
-
-async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
-}
+  ingestion.envelopes.filter((e) => e.iKey === IKEY && e.data.baseType === type);
 
 describe('with APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
   beforeAll(async () => {
@@ -134,8 +84,8 @@ describe('with APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
       API_AUTH: 'apikey',
       API_KEY,
       TELEMETRY_HASH_KEY: HASH_KEY,
-      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=https://127.0.0.1:${ingestionPort}/`,
-      NODE_EXTRA_CA_CERTS: certificate.certFile,
+      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${IKEY};IngestionEndpoint=https://127.0.0.1:${ingestion.port}/`,
+      NODE_EXTRA_CA_CERTS: ingestion.certificate.certFile,
       NODE_OPTIONS: `--require ${HOLD}`,
     });
     const post = (fn: string, body: object, query = '') =>
@@ -325,7 +275,7 @@ describe('with APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
   });
 
   it('never sends an email, loyalty ID, promo code, objectId, key or table key', () => {
-    const everything = JSON.stringify(envelopes.filter((e) => e.iKey === IKEY));
+    const everything = JSON.stringify(ingestion.envelopes.filter((e) => e.iKey === IKEY));
     for (const secret of [
       EMAIL,
       encodeURIComponent(EMAIL),
@@ -342,115 +292,5 @@ describe('with APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
     ]) {
       expect(everything, secret).not.toContain(secret);
     }
-  });
-});
-
-describe('with APPLICATIONINSIGHTS_AUTHENTICATION_STRING (local authentication disabled)', () => {
-  const CLIENT_ID = '4b7e1d2c-3a5f-4e6d-8c9b-0a1f2e3d4c5b';
-  let identity: ManagedIdentityEndpoint;
-  let output = '';
-
-  beforeAll(async () => {
-    identity = await startManagedIdentityEndpoint();
-    const host = await startHost({
-      TABLES_CONNECTION_STRING: azuriteConnectionString(),
-      SEED_DEMO_DATA: 'false',
-      API_AUTH: 'apikey',
-      API_KEY,
-      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${ENTRA_IKEY};IngestionEndpoint=https://127.0.0.1:${ingestionPort}/`,
-      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `Authorization=AAD;ClientId=${CLIENT_ID}`,
-      NODE_EXTRA_CA_CERTS: certificate.certFile,
-      ...identity.env(),
-    });
-    try {
-      const answer = await fetch(`${host.baseUrl}/api/GetProfile`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
-        body: JSON.stringify({ objectId: OBJECT_ID }),
-      });
-      expect(answer.status).toBe(200);
-    } finally {
-      expect(await host.stop()).toBe(0);
-      output = host.output();
-    }
-    await waitFor(() => envelopes.some((e) => e.iKey === ENTRA_IKEY && e.name.endsWith('Request')));
-  }, 60_000);
-
-  afterAll(async () => identity.close());
-
-  it("sends with a token of the app's managed identity for Azure Monitor", () => {
-    const sent = posts.filter((p) => p.iKey === ENTRA_IKEY);
-    expect(sent.length).toBeGreaterThan(0);
-    for (const post of sent) {
-      const token = /^Bearer (.+)$/.exec(post.authorization ?? '')?.[1];
-      expect(identity.issuedTokens).toContain(token);
-    }
-    const asked = identity.calls.filter((c) => c.status === 200);
-    expect(asked.length).toBeGreaterThan(0);
-    for (const call of asked) {
-      expect(call.resource).toMatch(/^https:\/\/monitor\.azure\.com\/?$/);
-      expect(call.clientId).toBe(CLIENT_ID);
-    }
-  });
-
-  it('never writes the token in the log', () => {
-    for (const token of identity.issuedTokens) expect(output).not.toContain(token);
-  });
-});
-
-describe('the main thread', () => {
-  /**
-   * Starts the built app as the local host does (its files, then its app-start hooks), waits for
-   * the telemetry thread to say it is ready when there is one, and reports whether the SDK
-   * entered the main thread's module graph.
-   */
-  function start(env: Record<string, string>, waitForThread: boolean): string {
-    const script = `
-      const host = require(${JSON.stringify(join(APP_ROOT, 'dist/scripts/host/functionsHost.js'))});
-      host.installCoreApi(() => {});
-      const report = () => {
-        const loaded = Object.keys(require.cache).some((p) => p.includes('/node_modules/applicationinsights/'));
-        process.stdout.write('SDK_LOADED_ON_MAIN=' + loaded);
-        process.exit(0);
-      };
-      const log = console.log;
-      console.log = (...args) => {
-        log(...args);
-        if (String(args[0]).startsWith('Telemetry: sending')) report();
-      };
-      host.loadApp(${JSON.stringify(APP_ROOT)}).then(() => {
-        if (!${waitForThread}) report();
-      });
-      setTimeout(() => { process.stdout.write('THREAD_NEVER_READY'); process.exit(1); }, 30000).unref();
-    `;
-    return execFileSync(process.execPath, ['-e', script], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        AZURE_FUNCTIONS_ENVIRONMENT: 'Development',
-        // Nothing listens there: table creation is tried in the background, start goes on.
-        TABLES_CONNECTION_STRING: azuriteOn(9),
-        ...env,
-      },
-      // Its warnings (storage unreachable, as intended) are not the test run's own output.
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }).toString();
-  }
-
-  it('never loads the SDK without a connection string', () => {
-    const output = start({}, false);
-    expect(output).toContain('SDK_LOADED_ON_MAIN=false');
-    expect(output).not.toContain('Telemetry: sending');
-  });
-
-  it('leaves the SDK to the telemetry thread with one', () => {
-    const output = start(
-      {
-        APPLICATIONINSIGHTS_CONNECTION_STRING:
-          'InstrumentationKey=11111111-2222-4333-8444-555555555555;IngestionEndpoint=https://127.0.0.1:9/',
-      },
-      true,
-    );
-    expect(output).toContain('Telemetry: sending to Application Insights');
-    expect(output).toContain('SDK_LOADED_ON_MAIN=false');
   });
 });

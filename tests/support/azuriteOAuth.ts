@@ -4,7 +4,12 @@
  * look right (see bearerClaims in managedIdentityEndpoint.ts); the signature is never checked.
  * Shared keys still work too, which lets a test look behind the app's back.
  */
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startAzurite, type AzuriteHandle } from '../../scripts/host/azurite';
+import {
+  startManagedIdentityEndpoint,
+  type ManagedIdentityEndpoint,
+} from './managedIdentityEndpoint';
 import { makeTestCertificate, type TestCertificate } from './testCertificate';
 
 export interface AzuriteOAuth {
@@ -47,4 +52,24 @@ export async function startAzuriteOAuth(
       if (owned) certificate.cleanup();
     },
   };
+}
+
+/**
+ * For a test file of the identity harness: starts Azurite with `--oauth basic` and the managed
+ * identity stand-in before its tests (handing both to `started`), puts the stand-in back to 'ok'
+ * after each test, and stops both after the file.
+ */
+export function useOAuthHarness(
+  started: (azurite: AzuriteOAuth, identity: ManagedIdentityEndpoint) => void,
+): void {
+  let azurite: AzuriteOAuth | undefined;
+  let identity: ManagedIdentityEndpoint | undefined;
+  beforeAll(async () => {
+    [azurite, identity] = await Promise.all([startAzuriteOAuth(), startManagedIdentityEndpoint()]);
+    started(azurite, identity);
+  });
+  afterAll(async () => {
+    await Promise.all([azurite?.stop(), identity?.close()]);
+  });
+  afterEach(() => identity?.setMode('ok'));
 }

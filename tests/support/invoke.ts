@@ -1,6 +1,8 @@
 /**
- * Calls a handler the way the Functions host does: the library's own HttpRequest and
- * InvocationContext, with a logHandler that captures every log line.
+ * Calls a handler the way the Functions host does: the library's own HttpRequest, built from
+ * what the host hands the worker (scripts/host/hostRequest.ts: query and repeated headers
+ * joined with `,`, a body only with a Content-Length), and the library's InvocationContext, with
+ * a logHandler that captures every log line.
  */
 import {
   HttpRequest,
@@ -10,6 +12,7 @@ import {
   type HttpResponseInit,
 } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
+import { hostRequestInit } from '../../scripts/host/hostRequest';
 import { createAuthenticator } from '../../shared/auth/authenticate';
 import { loadConfig } from '../../shared/config';
 import type { Deps } from '../../shared/deps';
@@ -94,13 +97,13 @@ export interface RequestSpec {
   /** Raw body with the given content type. */
   readonly body?: string | Uint8Array;
   readonly contentType?: string;
+  /** The URL's query; a string may repeat a key (`a=1&a=2`), which the host joins (`1,2`). */
   readonly query?: Record<string, string> | string;
-  /**
-   * The query as the Functions host hands it to the worker: one value per key, repeated keys
-   * joined with a comma (`?a=1&a=2` → `{ a: '1,2' }`). `query` is still the URL's.
-   */
-  readonly hostQuery?: Record<string, string>;
   readonly headers?: Record<string, string>;
+  /** More headers as sent, after `headers`: a name may repeat, and the host joins with `,`. */
+  readonly headerLines?: readonly (readonly [string, string])[];
+  /** Sends the body chunked (no Content-Length), which the host does not pass on. */
+  readonly chunked?: boolean;
   readonly functionName?: string;
 }
 
@@ -115,31 +118,43 @@ export interface Answer {
 }
 
 export function buildRequest(spec: RequestSpec, functionName = 'Test'): HttpRequest {
-  const headers: Record<string, string> = { ...spec.headers };
-  let body: { string?: string; bytes?: Uint8Array } | undefined;
+  const sent = [...Object.entries(spec.headers ?? {}), ...(spec.headerLines ?? [])];
+  const named = (name: string): boolean => sent.some(([n]) => n.toLowerCase() === name);
+  const headers: (readonly [string, string])[] = [['host', 'localhost:7071'], ...sent];
+  let body: Buffer | undefined;
+  let contentType = spec.contentType;
   if (spec.json !== undefined) {
-    body = { string: typeof spec.json === 'string' ? spec.json : JSON.stringify(spec.json) };
-    headers['content-type'] ??= spec.contentType ?? 'application/json';
+    body = Buffer.from(typeof spec.json === 'string' ? spec.json : JSON.stringify(spec.json));
+    contentType ??= 'application/json';
   } else if (spec.form !== undefined) {
-    body = {
-      string: typeof spec.form === 'string' ? spec.form : new URLSearchParams(spec.form).toString(),
-    };
-    headers['content-type'] ??= spec.contentType ?? 'application/x-www-form-urlencoded';
+    const form = typeof spec.form === 'string' ? spec.form : new URLSearchParams(spec.form);
+    body = Buffer.from(form.toString());
+    contentType ??= 'application/x-www-form-urlencoded';
   } else if (spec.body !== undefined) {
-    body = typeof spec.body === 'string' ? { string: spec.body } : { bytes: spec.body };
-    if (spec.contentType !== undefined) headers['content-type'] ??= spec.contentType;
+    body = Buffer.from(spec.body);
+  }
+  if (contentType !== undefined && body !== undefined && !named('content-type')) {
+    headers.push(['content-type', contentType]);
+  }
+  if (body !== undefined && !named('content-length')) {
+    headers.push(
+      spec.chunked === true
+        ? ['transfer-encoding', 'chunked']
+        : ['content-length', String(body.length)],
+    );
   }
   const query =
     spec.query === undefined
       ? ''
       : `?${typeof spec.query === 'string' ? spec.query : new URLSearchParams(spec.query).toString()}`;
-  return new HttpRequest({
-    method: spec.method ?? (body === undefined ? 'GET' : 'POST'),
-    url: `http://localhost:7071/api/${functionName}${query}`,
-    headers,
-    body,
-    ...(spec.hostQuery === undefined ? {} : { query: spec.hostQuery }),
-  });
+  return new HttpRequest(
+    hostRequestInit({
+      method: spec.method ?? (body === undefined ? 'GET' : 'POST'),
+      target: `/api/${functionName}${query}`,
+      rawHeaders: headers.flat(),
+      body,
+    }),
+  );
 }
 
 export async function invoke(handler: HttpHandler, spec: RequestSpec): Promise<Answer> {

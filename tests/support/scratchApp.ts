@@ -1,8 +1,7 @@
 /**
- * A scratch copy of the built app (dist/, package.json, host.json, links to node_modules and to
- * policies/, which the local preview of `npm start` renders its pages from) in a
- * temporary folder, so that tests of `npm start` leave the repository's own .azurite/ and
- * local.settings.json alone.
+ * A scratch copy of the built app (dist/, package.json, host.json, the policy templates the
+ * preview reads, a link to node_modules) in a temporary folder, so that tests of `npm start`
+ * leave the repository's own .azurite/ and local.settings.json alone.
  */
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +18,11 @@ export function scratchApp(): ScratchApp {
   cpSync(join(APP_ROOT, 'dist'), join(root, 'dist'), { recursive: true });
   cpSync(join(APP_ROOT, 'package.json'), join(root, 'package.json'));
   cpSync(join(APP_ROOT, 'host.json'), join(root, 'host.json'));
+  // The templates only: not what a user rendered (policies/rendered/) or keeps (schema/).
+  cpSync(join(APP_ROOT, 'policies'), join(root, 'policies'), {
+    recursive: true,
+    filter: (source) => !/[\\/]policies[\\/](rendered|schema)([\\/]|$)/.test(source),
+  });
   symlinkSync(join(APP_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
-  symlinkSync(join(APP_ROOT, 'policies'), join(root, 'policies'), 'dir');
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
 }

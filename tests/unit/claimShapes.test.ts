@@ -79,7 +79,6 @@ describe('a repeated claim is refused however the host delivers it', () => {
     const answer = await invoke(makeGetProfile(testDeps({ repository })), {
       method: 'GET',
       query: `objectId=${A}&objectId=${B}`,
-      hostQuery: { objectId: `${A},${B}` },
     });
     expectInvalidClaim(answer, 'customPolicy');
     for (const id of [A, B, `${A},${B}`]) expect(await repository.getBalance(id)).toBeUndefined();
@@ -94,7 +93,6 @@ describe('a repeated claim is refused however the host delivers it', () => {
     const answer = await invoke(makeValidateProfile(testDeps({ repository })), {
       method: 'GET',
       query: hostQuery,
-      hostQuery,
     });
     expectInvalidClaim(answer, 'customPolicy');
     expect(answer.body.developerMessage).toContain(`'${name}'`);
@@ -129,7 +127,6 @@ describe('a repeated claim is refused however the host delivers it', () => {
     const answer = await invoke(makeGetProfile(testDeps()), {
       method: 'GET',
       query: { objectId: A, ui_locales: 'fr-FR,en' },
-      hostQuery: { objectId: A, ui_locales: 'fr-FR,en' },
     });
     expect(answer.status).toBe(200);
   });
