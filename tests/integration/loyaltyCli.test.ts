@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
@@ -10,20 +9,12 @@ import type { LoyaltyMember } from '../../shared/loyalty/member';
 import type { MemberAdmin } from '../../shared/loyalty/admin';
 import type { TableLoyaltyAdmin } from '../../shared/storage/table/tableAdmin';
 import { tableRepository } from '../support/tables';
+import { file, scratchDir, USER } from '../support/loyaltyCliFixture';
 
 let repository: TableLoyaltyAdmin;
 let out: string[];
 let err: string[];
 const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l) };
-/** A B2C objectId (the CLI refuses what is not a GUID). */
-const USER = '0b1ec7a1-0000-4000-8000-000000000001';
-const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
 
 /** The one summary line an import prints on standard output. */
 function summary(): string | undefined {
@@ -249,7 +240,7 @@ describe('npm run loyalty export', () => {
 
   it('writes every member to a CSV file with the import header, quoting what needs it', async () => {
     await repository.saveMembers(tricky);
-    const path = join(dir, 'export.csv');
+    const path = join(scratchDir, 'export.csv');
     expect(await runLoyaltyCli(['export', '--out', path], repository, io)).toBe(0);
     expect(out).toEqual([`Exported 5 members to ${path}`]);
     const text = readFileSync(path, 'utf8');
@@ -264,7 +255,7 @@ describe('npm run loyalty export', () => {
 
   it('round-trips: an exported file imports into an empty store as the same members, and changes nothing when imported back', async () => {
     await repository.saveMembers(tricky);
-    const path = join(dir, 'round-trip.csv');
+    const path = join(scratchDir, 'round-trip.csv');
     await runLoyaltyCli(['export', '--out', path], repository, io);
 
     const fresh = tableRepository('CliCopy');
@@ -302,7 +293,7 @@ describe('npm run loyalty export', () => {
       status: 'active' as const,
     }));
     await memory.saveMembers(many);
-    const path = join(dir, 'many.csv');
+    const path = join(scratchDir, 'many.csv');
     expect(await runLoyaltyCli(['export', '--out', path], memory, io)).toBe(0);
     expect(out).toEqual([`Exported 1205 members to ${path}`]);
     const emails = (parse(readFileSync(path), { columns: true }) as { email: string }[]).map(

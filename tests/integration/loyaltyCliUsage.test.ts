@@ -1,26 +1,15 @@
 /**
  * `npm run loyalty` help and usage errors: both answer before any storage is opened.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runLoyaltyCli, type CliIo } from '../../scripts/loyalty';
 import { COMMAND_HELP } from '../../scripts/loyalty/help';
 import type { MemberAdmin } from '../../shared/loyalty/admin';
+import { file, scratchDir, USER } from '../support/loyaltyCliFixture';
 
 let out: string[];
 let err: string[];
 const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l) };
-/** A B2C objectId (the CLI refuses what is not a GUID). */
-const USER = '0b1ec7a1-0000-4000-8000-000000000001';
-const dir = mkdtempSync(join(tmpdir(), 'loyalty-cli-'));
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
 /** Storage must not be opened: help and usage errors come before it. */
 const noStorage = async (): Promise<MemberAdmin> => {
   throw new Error('storage opened');
@@ -75,7 +64,7 @@ describe('npm run loyalty with bad arguments', () => {
     [['import'], 'import takes one FILE', 'import'],
     [['import', 'a.csv', 'b.csv'], 'import takes one FILE', 'import'],
     [['import', '/no/such/file.csv'], 'no such file', 'import'],
-    [['import', dir], 'no such file', 'import'],
+    [['import', scratchDir], 'no such file', 'import'],
     [['import', '--format', 'xml', file('a.csv', '')], '--format must be csv or jsonl', 'import'],
     [['import', file('members.xml', '')], 'cannot tell the format', 'import'],
     [['export', 'out.csv'], 'export takes no FILE', 'export'],
